@@ -1,0 +1,261 @@
+"""The pipeline: load -> validate -> resolve -> render text -> lay out -> PDF bytes -> write atomically.
+
+I/O happens only in `Project` loaders (read) and `write_atomic` (write); the stages in between are
+functions over typed objects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.utils import TimeStamp
+from reportlab.platypus.doctemplate import LayoutError
+
+from . import __version__
+from .clinic import ClinicProfile, load_clinic
+from .content import SLUG, Exercise, Handout
+from .document import PageInfo, body_width, render_pdf
+from .errors import HandoutError, Problem, display_path
+from .flowables import Builder
+from .fonts import FontSet, load_fonts
+from .images import Picture, load_picture
+from .labels import Labels, load_labels
+from .layout import Layout, load_layout
+from .rendering import RenderedHandout, check_texts, render_handout
+from .schema import validate
+from .styles import Scale, fit_steps, make_styles
+from .templating import escape_text, plain
+from .theme import resolve_theme
+from .yamlfile import Document, load
+
+PAPERS = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class HandoutFile:
+    name: str       # <condition>-<id>, unique across the project
+    id: str
+    condition: str
+    language: str
+    path: Path
+
+
+@dataclass
+class Project:
+    """A project folder (content/, layouts/, clinics/) with caches, so each file is read once."""
+
+    root: Path
+    _handouts: dict = field(default_factory=dict)
+    _layouts: dict = field(default_factory=dict)
+    _labels: dict = field(default_factory=dict)
+    _clinics: dict = field(default_factory=dict)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def clinics_dir(self) -> Path:
+        return self.root / "clinics"
+
+    def handout_files(self, language: str | None = None) -> list[HandoutFile]:
+        found = []
+        for path in sorted(self.content_dir.glob("*/*/*.yaml")):
+            condition, lang = path.parent.parent.name, path.parent.name
+            if condition == "labels" or (language and lang != language):
+                continue
+            found.append(HandoutFile(f"{condition}-{path.stem}", path.stem, condition, lang, path))
+        return found
+
+    def languages(self) -> list[str]:
+        return sorted({h.language for h in self.handout_files()})
+
+    def select(self, names: list[str] | None, language: str) -> list[HandoutFile]:
+        """Handouts by full name (condition-id) or bare id, in one language."""
+        files = self.handout_files(language)
+        if not names:
+            if not files:
+                raise HandoutError(Problem(f"no handouts in language '{language}' under "
+                                           f"{display_path(self.content_dir)}"))
+            return files
+        chosen, problems = [], []
+        for name in names:
+            if not re.match(SLUG, name):
+                problems.append(Problem(f"a handout id is lower-case letters, digits and dashes, got {name!r}"))
+                continue
+            match = [f for f in files if name in (f.name, f.id)]
+            if not match:
+                known = ", ".join(sorted({f.id for f in files})) or "none"
+                problems.append(Problem(f"unknown handout '{name}' in language '{language}'; available: {known}"))
+            chosen += [f for f in match if f not in chosen]
+        if problems:
+            raise HandoutError(problems)
+        return chosen
+
+    def handout(self, hf: HandoutFile) -> tuple[Handout, Document]:
+        if hf.path not in self._handouts:
+            doc = load(hf.path)
+            handout = validate(Handout, doc)
+            problems = []
+            if handout.id != hf.id:
+                problems.append(doc.problem(("id",), f"expected '{hf.id}' (the file name), got '{handout.id}'"))
+            if handout.language != hf.language:
+                problems.append(doc.problem(("language",), f"expected '{hf.language}' (the folder), "
+                                                           f"got '{handout.language}'"))
+            if handout.condition != hf.condition:
+                problems.append(doc.problem(("condition",), f"expected '{hf.condition}' (the folder), "
+                                                             f"got '{handout.condition}'"))
+            if problems:
+                raise HandoutError(problems)
+            self._handouts[hf.path] = (handout, doc)
+        return self._handouts[hf.path]
+
+    def layout(self, layout_id: str) -> tuple[Layout, Document]:
+        if layout_id not in self._layouts:
+            self._layouts[layout_id] = load_layout(self.layouts_dir, layout_id)
+        return self._layouts[layout_id]
+
+    def layout_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.layouts_dir.glob("*.yaml"))
+
+    def labels(self, language: str) -> tuple[Labels, Document]:
+        if language not in self._labels:
+            labels, doc = load_labels(self.content_dir / "labels", language)
+            problems = check_texts(doc.data, load_fonts(), doc)
+            if problems:
+                raise HandoutError(problems)
+            self._labels[language] = (labels, doc)
+        return self._labels[language]
+
+    def clinic(self, folder: Path) -> ClinicProfile:
+        key = folder.resolve()
+        if key not in self._clinics:
+            profile = load_clinic(folder)
+            problems = check_texts(profile.doc.data, load_fonts(), profile.doc)
+            if problems:
+                raise HandoutError(problems)
+            self._clinics[key] = profile
+        return self._clinics[key]
+
+    def clinic_folders(self) -> list[Path]:
+        return sorted(p for p in self.clinics_dir.iterdir() if (p / "clinic.yaml").is_file()) \
+            if self.clinics_dir.is_dir() else []
+
+
+@dataclass(frozen=True)
+class Built:
+    pdf: bytes
+    pages: int
+    budget: int
+    scale: Scale
+    body_size: float
+    rendered: RenderedHandout
+
+
+def timestamp_for(reviewed: dt.date) -> TimeStamp:
+    """A fixed PDF date: SOURCE_DATE_EPOCH when set, else the content's review date (UTC midnight)."""
+    ts = TimeStamp(invariant=1)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    t = int(epoch) if epoch.isdigit() else int(dt.datetime(reviewed.year, reviewed.month, reviewed.day,
+                                                             tzinfo=dt.timezone.utc).timestamp())
+    import time
+    ts.t = t
+    ts.lt = time.gmtime(t)
+    ts.YMDhms = tuple(ts.lt)[:6]
+    return ts
+
+
+def _pictures(handout: Handout, doc: Document) -> dict[str, Picture]:
+    folder = Path(doc.file).parent
+    pictures = {}
+    for i, block in enumerate(handout.blocks):
+        if isinstance(block, Exercise) and block.image is not None:
+            pictures[block.image.file] = load_picture(folder, block.image.file, doc,
+                                                      ("blocks", i, "image", "file"))
+    return pictures
+
+
+def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: Handout) -> PageInfo:
+    c = clinic.clinic
+    contacts = [f"{labels.phone} {c.phone}", c.email, c.website.removeprefix("https://").rstrip("/")]
+    if len(contacts) + 1 <= layout.header.height / (layout.type.small * 1.25):
+        contacts.append(c.hours)
+    r = handout.review
+    footer = {"title": plain(handout.title), "reviewed": f"{labels.reviewed} {r.reviewed.isoformat()}",
+              "version": f"{labels.version} {r.version}"}
+    left = " · ".join(footer[k] for k in layout.footer.show if k in footer)
+    return PageInfo(c.name, c.tagline or "", contacts, plain(handout.title), left, labels.page_of,
+                    clinic.logo, clinic.logo_alt)
+
+
+def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
+                  paper: str) -> Built:
+    """Build one handout for one clinic, layout and paper size, fitted to its page budget."""
+    fonts = load_fonts()
+    handout, doc = project.handout(hf)
+    layout, layout_doc = project.layout(layout_id)
+    labels, _ = project.labels(handout.language)
+    theme = resolve_theme(layout, layout_doc, clinic)
+    rendered = render_handout(handout, doc, clinic.template_fields(), fonts)
+    pictures = _pictures(handout, doc)
+    info = _page_info(clinic, layout, labels, rendered.handout)
+    h = rendered.handout
+    meta = {"title": plain(h.title), "author": clinic.clinic.name,
+            "subject": plain(h.subtitle) if h.subtitle else plain(h.title),
+            "keywords": ", ".join([plain(k) for k in h.keywords] + [h.condition.replace("-", " "), h.kind]),
+            "creator": f"handouts {__version__} (reportlab)", "lang": labels.bcp47}
+    budget = handout.pages * layout.page_factor
+    stamp = timestamp_for(handout.review.reviewed)
+    width = body_width(layout, paper)
+    last = None
+    for scale in fit_steps(layout):
+        styles = make_styles(layout, theme, fonts, scale)
+        builder = Builder(styles, labels, pictures, width)
+        flowables = builder.title(h)
+        for block in h.blocks:
+            flowables += builder.block(block)
+        flowables += builder.end_matter(h, escape_text(clinic.clinic.name))
+        try:
+            out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp)
+        except LayoutError as exc:
+            raise HandoutError(Problem(f"a block is too large to fit on one page ({str(exc)[:120]})",
+                                       doc.file)) from None
+        except ValueError as exc:
+            raise HandoutError(Problem(f"the text has markup reportlab cannot read ({exc})", doc.file)) from None
+        if out.pages <= budget:
+            return Built(out.pdf, out.pages, budget, scale, styles.body_size, rendered)
+        last = (out, styles.body_size)
+    out, size = last
+    over = out.pages - budget - 1 + out.last_page_fill
+    raise HandoutError(doc.problem(("pages",),
+        f"handout '{hf.name}' ({hf.language}, {paper}, {layout_id}) does not fit its budget of {budget} "
+        f"page{'s' if budget > 1 else ''}: at the smallest allowed size (body {size:g} pt) it needs "
+        f"{out.pages} pages, about {over:.1f} page{'s' if over >= 1.05 else ''} too many; "
+        "shorten the text or raise 'pages'"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

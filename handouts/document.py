@@ -1,0 +1,197 @@
+"""Stage: flowables -> PDF bytes. Page templates with the running header and footer, page X of Y,
+bookmarks, metadata, and the fit loop that keeps a handout within its page budget."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .images import fit_box
+
+PAPERS = {"letter": LETTER, "a4": A4}
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Everything the running header and footer print."""
+
+    clinic_name: str
+    tagline: str
+    contacts: list[str]
+    title: str
+    footer_left: str
+    page_of: str  # with {page} and {pages}
+    logo: object  # images.Picture
+    logo_alt: str
+
+
+def numbered_canvas(page_info: PageInfo, draw_footer):
+    """A canvas class that holds pages until the end so the footer can say 'page X of Y'."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for state in self._held:
+                self.__dict__.update(state)
+                draw_footer(self, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class HandoutDoc(BaseDocTemplate):
+    """Doc template that records bookmarks and how far down the last page the text reached."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_y = None
+        self.frame_height = None
+
+    def afterFlowable(self, flowable):
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            title, level, key = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+        frame = self.frame
+        if frame is not None:
+            self.last_y = frame._y - frame._y1p
+            self.frame_height = frame._height
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    last_page_fill: float  # 0..1 of the last page's text area used
+
+
+class Painter:
+    """Draws the running header and footer for one layout, theme and clinic."""
+
+    def __init__(self, layout, theme, fonts, info: PageInfo, page_size):
+        self.layout, self.theme, self.fonts, self.info = layout, theme, fonts, info
+        self.width, self.height = page_size
+
+    def header(self, canv, doc):
+        L, t, info = self.layout, self.layout.type, self.info
+        m, h = L.margins, L.header
+        top = self.height - m.top
+        x = m.left
+        right = self.width - m.right
+        canv.saveState()
+        if "logo" in h.show:
+            w, hh = fit_box(info.logo.aspect, h.logo_width, h.logo_height)
+            y = top - (h.height - hh) / 2 - hh
+            canv.drawImage(info.logo.reader(w, hh), x, y, w, hh, mask="auto")
+            x += w + 12
+        contacts_w = 0
+        if "contacts" in h.show:
+            canv.setFont(self.fonts.regular, t.small)
+            canv.setFillColor(HexColor(self.theme.text))
+            contacts_w = max(stringWidth(c, self.fonts.regular, t.small) for c in info.contacts)
+            lines = info.contacts
+            step = t.small * 1.25
+            y = top - (h.height - step * len(lines)) / 2 - t.small
+            for line in lines:
+                canv.drawRightString(right, y, line)
+                y -= step
+        room = right - x - contacts_w - 12
+        if "clinic_name" in h.show and room > 40:
+            size = t.header
+            while stringWidth(info.clinic_name, self.fonts.bold, size) > room and size > t.small:
+                size -= 0.5
+            lines = simpleSplit(info.clinic_name, self.fonts.bold, size, room)[:2]
+            tag_lines = []
+            if "tagline" in h.show and info.tagline:
+                tag_lines = simpleSplit(info.tagline, self.fonts.regular, t.small, room)[:1]
+            block = len(lines) * size * 1.15 + len(tag_lines) * t.small * 1.25
+            y = top - (h.height - block) / 2 - size
+            canv.setFillColor(HexColor(self.theme.heading))
+            canv.setFont(self.fonts.bold, size)
+            for line in lines:
+                canv.drawString(x, y, line)
+                y -= size * 1.15
+            canv.setFillColor(HexColor(self.theme.text))
+            canv.setFont(self.fonts.regular, t.small)
+            for line in tag_lines:
+                canv.drawString(x, y + size * 1.15 - t.small * 1.25 - 1, line)
+        if h.rule:
+            canv.setStrokeColor(HexColor(self.theme.accent))
+            canv.setLineWidth(1.5)
+            canv.line(m.left, top - h.height, right, top - h.height)
+        canv.restoreState()
+
+    def footer(self, canv, page: int, total: int):
+        L, t, info = self.layout, self.layout.type, self.info
+        m = L.margins
+        y = m.bottom + L.footer.height - t.small - 6
+        canv.saveState()
+        canv.setStrokeColor(HexColor(self.theme.rule))
+        canv.setLineWidth(0.75)
+        canv.line(m.left, m.bottom + L.footer.height - 2, self.width - m.right, m.bottom + L.footer.height - 2)
+        canv.setFont(self.fonts.regular, t.small)
+        canv.setFillColor(HexColor(self.theme.text))
+        canv.drawString(m.left, y, info.footer_left)
+        if "page" in L.footer.show:
+            canv.drawRightString(self.width - m.right, y,
+                                 info.page_of.replace("{page}", str(page)).replace("{pages}", str(total)))
+        canv.restoreState()
+
+
+def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str, meta: dict,
+               timestamp) -> Rendered:
+    """Lay out and write one PDF into memory."""
+    page_size = PAPERS[paper]
+    m = layout.margins
+    painter = Painter(layout, theme, fonts, info, page_size)
+    body_top = page_size[1] - m.top - layout.header.height - 8
+    body_bottom = m.bottom + layout.footer.height + 4
+    width = page_size[0] - m.left - m.right
+    height = body_top - body_bottom
+    cols = layout.columns
+    col_w = (width - layout.column_gap * (cols - 1)) / cols
+    frames = [Frame(m.left + i * (col_w + layout.column_gap), body_bottom, col_w, height, id=f"col{i}",
+                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0) for i in range(cols)]
+    buf = io.BytesIO()
+    doc = HandoutDoc(buf, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
+                     bottomMargin=m.bottom, invariant=1, displayDocTitle=1, lang=meta["lang"],
+                     title=meta["title"], author=meta["author"], subject=meta["subject"],
+                     keywords=meta["keywords"], creator=meta["creator"], producer=meta["creator"],
+                     initialFontName=fonts.regular, initialFontSize=layout.type.body)
+    doc.addPageTemplates([PageTemplate("page", frames=frames, onPage=painter.header)])
+    canvasmaker = numbered_canvas(info, painter.footer)
+
+    def make_canvas(*args, **kwargs):
+        canv = canvasmaker(*args, **kwargs)
+        canv._doc._timeStamp = timestamp
+        canv.setPageCompression(1)
+        return canv
+
+    doc.build(list(flowables), canvasmaker=make_canvas)
+    pages = doc.page
+    fill = 1.0
+    if doc.last_y is not None and doc.frame_height:
+        fill = max(0.0, min(1.0, 1 - doc.last_y / doc.frame_height))
+    return Rendered(buf.getvalue(), pages, fill)
+
+
+def body_width(layout, paper: str) -> float:
+    page_w = PAPERS[paper][0]
+    width = page_w - layout.margins.left - layout.margins.right
+    return (width - layout.column_gap * (layout.columns - 1)) / layout.columns

@@ -1,0 +1,272 @@
+"""Stage: rendered blocks -> reportlab platypus flowables.
+
+Every flowable carries `role`: the structure element it becomes in a tagged PDF (H1, H2, H3, P, L,
+Table, Figure, Aside) or Artifact. Headings also carry `outline` for the PDF bookmarks.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table,
+                                TableStyle)
+from reportlab.platypus import Image as PlatypusImage
+
+from . import content as c
+from .images import Picture, fit_box
+from .labels import Labels
+from .styles import Styles
+from .templating import escape_text as esc
+from .templating import plain
+
+
+def tag(flowable, role: str, **info):
+    flowable.role = role
+    for key, value in info.items():
+        setattr(flowable, key, value)
+    return flowable
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float, colour: str):
+        super().__init__()
+        self.size = size
+        self.colour = colour
+        self.role = "Artifact"
+
+    def wrap(self, aw, ah):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.setStrokeColor(HexColor(self.colour))
+        self.canv.setLineWidth(1)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class Builder:
+    """Builds the flowables of one handout at one fit step."""
+
+    def __init__(self, styles: Styles, labels: Labels, pictures: dict[str, Picture], width: float):
+        self.s = styles
+        self.labels = labels
+        self.pictures = pictures
+        self.width = width
+        self.exercise_names: list[str] = []
+        self.outline_count = 0
+
+    # -- helpers -----------------------------------------------------------------------------
+    def para(self, markup: str, style=None, role: str = "P") -> Paragraph:
+        return tag(Paragraph(markup, style or self.s.body), role)
+
+    def heading(self, markup: str, level: int, style=None) -> Paragraph:
+        style = style or {1: self.s.title, 2: self.s.h2, 3: self.s.h3}[level]
+        self.outline_count += 1
+        return tag(Paragraph(markup, style), f"H{level}",
+                   outline=(plain(markup), max(0, level - 2), f"h{self.outline_count}"))
+
+    def items(self, markups: list[str], numbered: bool, style=None) -> ListFlowable:
+        s = self.s
+        style = style or s.list_item
+        entries = [tag(ListItem(self.para(m, style), spaceAfter=s.space("item")), "LI") for m in markups]
+        kw = dict(bulletFontName=s.fonts.bold, bulletFontSize=style.fontSize,
+                  bulletColor=HexColor(s.theme.accent), leftIndent=s.layout.blocks.bullet_indent * s.scale.size,
+                  spaceAfter=s.space("paragraph"))
+        if numbered:
+            kw.update(bulletType="1", bulletFormat="%s.")
+        else:
+            kw.update(bulletType="bullet", start="•")
+        return tag(ListFlowable(entries, **kw), "L", numbered=numbered)
+
+    def spacer(self, name: str = "block") -> Spacer:
+        return tag(Spacer(1, self.s.space(name)), "Artifact")
+
+    # -- blocks ------------------------------------------------------------------------------
+    def title(self, handout: c.Handout) -> list:
+        out = [self.heading(handout.title, 1)]
+        if handout.subtitle:
+            out.append(self.para(handout.subtitle, self.s.subtitle))
+        else:
+            out.append(self.spacer())
+        return out
+
+    def block(self, block) -> list:
+        builder: Callable = getattr(self, "b_" + block.type)
+        return builder(block)
+
+    def b_heading(self, b: c.Heading) -> list:
+        return [self.heading(b.text, b.level)]
+
+    def b_paragraph(self, b: c.Paragraph) -> list:
+        return [self.para(b.text)]
+
+    def _titled_list(self, b, numbered: bool) -> list:
+        out = []
+        if b.title:
+            out.append(tag(Paragraph(f"<b>{b.title}</b>", self.s.body), "P", keepWithNext=1))
+            out[-1].keepWithNext = 1
+        out.append(self.items(b.items, numbered))
+        return out
+
+    def b_bullets(self, b: c.Bullets) -> list:
+        return self._titled_list(b, numbered=False)
+
+    def b_steps(self, b: c.Steps) -> list:
+        return self._titled_list(b, numbered=True)
+
+    def b_callout(self, b: c.Callout) -> list:
+        s = self.s
+        box = s.theme.box(b.kind)
+        pad = s.layout.blocks.callout_padding * s.scale.spacing
+        inner = [self.heading(b.title, 3, s.box_title[b.kind])]
+        if b.text:
+            inner.append(self.para(b.text))
+        if b.items:
+            inner.append(self.items(b.items, numbered=False))
+        border = s.layout.blocks.red_flag_border if b.kind == "red_flag" else s.layout.blocks.callout_border
+        table = Table([[f] for f in inner], colWidths=[self.width])
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(box.fill)),
+            ("BOX", (0, 0), (-1, -1), border, HexColor(box.border)),
+            ("LINEBEFORE", (0, 0), (0, -1), border * 3, HexColor(box.border)),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad + border * 1.5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, 0), pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
+        ]))
+        return [tag(table, "Aside", kind=b.kind, cells=inner), self.spacer()]
+
+    def _table(self, rows: list[list], widths: list[float], header_row: bool, header_col: bool,
+               extra: list | None = None) -> Table:
+        s = self.s
+        table = Table(rows, colWidths=widths, repeatRows=1 if header_row else 0)
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.75, HexColor(s.theme.rule)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3 * s.scale.spacing + 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * s.scale.spacing + 2),
+        ]
+        if header_row:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), HexColor(s.theme.table_fill)))
+        if header_col:
+            commands.append(("BACKGROUND", (0, 0), (0, -1), HexColor(s.theme.table_fill)))
+        table.setStyle(TableStyle(commands + (extra or [])))
+        return tag(table, "Table", header_row=header_row, header_col=header_col)
+
+    def b_facts(self, b: c.Facts) -> list:
+        s = self.s
+        out = []
+        if b.title:
+            out.append(tag(Paragraph(f"<b>{b.title}</b>", s.body), "P", keepWithNext=1))
+        lw = self.width * s.layout.blocks.facts_label_width
+        rows = [[self.para(r.label, s.table_head), self.para(r.value, s.table_cell)] for r in b.rows]
+        out += [self._table(rows, [lw, self.width - lw], False, True), self.spacer()]
+        return out
+
+    def dosing_table(self, d: c.Dosing) -> Table:
+        s, L = self.s, self.labels
+        heads, values = [L.sets_label], [str(d.sets)]
+        if d.reps is not None:
+            heads.append(L.reps_label)
+            values.append(str(d.reps))
+        if d.hold_seconds is not None:
+            heads.append(L.hold_label)
+            values.append(str(d.hold_seconds))
+        if d.minutes is not None:
+            heads.append(L.minutes_label)
+            values.append(str(d.minutes))
+        heads.append(L.how_often_label)
+        values.append((L.per_day if d.per == "day" else L.per_week)(d.times))
+        n = len(heads)
+        last = self.width * 0.34
+        widths = [(self.width - last) / (n - 1)] * (n - 1) + [last]
+        rows = [[self.para(esc(h), s.table_head) for h in heads], [self.para(esc(v), s.table_cell) for v in values]]
+        return self._table(rows, widths, True, False)
+
+    def b_exercise(self, b: c.Exercise) -> list:
+        s, L = self.s, self.labels
+        self.exercise_names.append(b.name)
+        parts = [self.heading(b.name, 3),
+                 self.para(f"<b>{esc(L.exercise_purpose)}:</b> {b.purpose}"),
+                 self.para(f"<b>{esc(L.exercise_start)}:</b> {b.start}")]
+        if b.image is not None:
+            parts.append(self.figure(self.pictures[b.image.file], b.image.alt, self.width * 0.45, 140))
+        parts.append(self.items(b.steps, numbered=True))
+        parts.append(self.dosing_table(b.dosing))
+        if b.cautions:
+            parts.append(tag(Spacer(1, s.space("item")), "Artifact"))
+            parts.append(self.para(f"<b>{esc(L.exercise_stop)}:</b> " + "; ".join(b.cautions)))
+        if s.layout.blocks.exercise_rule:
+            rule = tag(Table([[""]], colWidths=[self.width], rowHeights=[2]), "Artifact")
+            rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1, HexColor(s.theme.rule))]))
+            parts.insert(0, rule)
+        return [KeepTogether(parts), self.spacer()]
+
+    def figure(self, picture: Picture, alt: str, max_w: float, max_h: float):
+        w, h = fit_box(picture.aspect, max_w, max_h)
+        img = PlatypusImage(picture.reader(w, h), width=w, height=h)
+        img.hAlign = "LEFT"
+        return tag(img, "Figure", alt=alt)
+
+    def _tick_rows(self, items: list[str]) -> Table:
+        s = self.s
+        box = s.layout.blocks.tick_box * s.scale.size
+        rows = [[TickBox(box, s.theme.text), self.para(m, s.list_item)] for m in items]
+        table = Table(rows, colWidths=[box + 10, self.width - box - 10])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (0, -1), max(0, (s.list_item.leading - box) / 2)),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), s.space("item"))]))
+        return tag(table, "L", numbered=False, checklist=True)
+
+    def b_checklist(self, b: c.Checklist) -> list:
+        out = []
+        if b.title:
+            out.append(tag(Paragraph(f"<b>{b.title}</b>", self.s.body), "P", keepWithNext=1))
+        return out + [self._tick_rows(b.items), self.spacer()]
+
+    def b_tracker(self, b: c.Tracker) -> list:
+        s, L = self.s, self.labels
+        names = b.rows or self.exercise_names
+        if not names:
+            return []
+        box = s.layout.blocks.tick_box * s.scale.size
+        day_w = max(box + 10, s.table_head.fontSize * 2.6)
+        first = self.width - day_w * b.days
+        head = [self.para(esc(L.tracker_item), s.table_head)] + [self.para(esc(d), s.table_head) for d in L.days[:b.days]]
+        rows = [head] + [[self.para(n, s.table_cell)] + [TickBox(box, s.theme.text) for _ in range(b.days)]
+                         for n in names]
+        table = self._table(rows, [first] + [day_w] * b.days, True, False,
+                            [("ALIGN", (1, 1), (-1, -1), "CENTER")])
+        out = [self.heading(b.title, 2)] if b.title else []
+        return out + [table, self.spacer()]
+
+    def b_qr(self, b: c.QR) -> list:
+        s = self.s
+        size = s.layout.blocks.qr_size
+        widget = QrCodeWidget(b.url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        alt = b.alt or f"{plain(b.label)}: {b.url}"
+        figure = tag(drawing, "Figure", alt=alt)
+        text = [self.para(f"<b>{b.label}</b>"), self.para(esc(b.url), s.table_cell),
+                self.para(esc(self.labels.scan_hint), s.note)]
+        table = Table([[figure, text]], colWidths=[size + 12, self.width - size - 12])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return [tag(table, "Div"), self.spacer()]
+
+    # -- generated end matter ----------------------------------------------------------------
+    def end_matter(self, handout: c.Handout, clinic_name: str) -> list:
+        s, L = self.s, self.labels
+        sources = [f"{src.publisher}: {src.title}. {esc(src.url)}" for src in handout.sources]
+        r = handout.review
+        dates = esc(f"{L.version} {r.version} · {L.reviewed} {r.reviewed.isoformat()} · "
+                    f"{L.next_review} {r.next_review.isoformat()}")
+        return [self.heading(esc(L.sources), 2), self.items(sources, numbered=False), self.para(dates),
+                self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)]

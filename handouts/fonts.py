@@ -1,0 +1,74 @@
+"""The embedded font family and a check that it has every character we print.
+
+reportlab silently drops glyphs a font lacks; we refuse instead, naming the character and where it is.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FAMILY = "Atkinson"
+FACES = {
+    "regular": ("Atkinson", "AtkinsonHyperlegible-Regular.ttf"),
+    "bold": ("Atkinson-Bold", "AtkinsonHyperlegible-Bold.ttf"),
+    "italic": ("Atkinson-Italic", "AtkinsonHyperlegible-Italic.ttf"),
+    "bolditalic": ("Atkinson-BoldItalic", "AtkinsonHyperlegible-BoldItalic.ttf"),
+}
+# Characters that never need a glyph: line breaks, soft hyphen, zero-width and direction marks
+IGNORED = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0xFEFF}
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str
+    bold: str
+    italic: str
+    bolditalic: str
+    files: tuple[Path, ...]
+    covered: frozenset[int]
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of text the fonts cannot draw, in order of first appearance."""
+        seen = []
+        for ch in text:
+            cp = ord(ch)
+            if cp not in self.covered and cp not in IGNORED and ch not in seen:
+                seen.append(ch)
+        return seen
+
+
+def describe(ch: str) -> str:
+    name = unicodedata.name(ch, "unnamed character")
+    return f"'{ch}' (U+{ord(ch):04X} {name})"
+
+
+def font_folder() -> Path:
+    return Path(str(resources.files("fontpkg_atkinson_hyperlegible") / "files"))
+
+
+@lru_cache(maxsize=1)
+def load_fonts() -> FontSet:
+    """Register the family with reportlab once per process (reportlab's registry is global)."""
+    folder = font_folder()
+    covered: set[int] | None = None
+    files = []
+    for face, (name, file) in FACES.items():
+        path = folder / file
+        files.append(path)
+        font = TTFont(name, str(path))
+        pdfmetrics.registerFont(font)
+        cmap = set(font.face.charToGlyph.keys())
+        covered = cmap if covered is None else covered & cmap
+    addMapping(FAMILY, 0, 0, FACES["regular"][0])
+    addMapping(FAMILY, 1, 0, FACES["bold"][0])
+    addMapping(FAMILY, 0, 1, FACES["italic"][0])
+    addMapping(FAMILY, 1, 1, FACES["bolditalic"][0])
+    return FontSet(FACES["regular"][0], FACES["bold"][0], FACES["italic"][0], FACES["bolditalic"][0],
+                   tuple(files), frozenset(covered or ()))

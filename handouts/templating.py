@@ -1,0 +1,124 @@
+"""Render content text: jinja2 (sandboxed, StrictUndefined), escaped for reportlab's paragraph markup.
+
+What the author writes prints as itself: `&`, `<` and `>` are escaped. Values that templates insert
+(clinic name, phone, ...) are escaped too, and cannot carry markup. The only inline markup is the
+author's own `**bold**` and `*italic*`.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .errors import Problem
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_TAG = re.compile(r"<[^>]*>")
+MAX_OUTPUT = 5000
+
+
+def _finalize(value):
+    """Escape an inserted value and neutralise `*` so it cannot open bold or italic."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(escape(value)).replace("*", "&#42;"))
+
+
+class _Environment(SandboxedEnvironment):
+    """The sandbox, plus a cap on `*` and `**` so a template cannot build huge values."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise jinja2.exceptions.SecurityError("exponent too large")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
+                    raise jinja2.exceptions.SecurityError("result would be too long")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment() -> SandboxedEnvironment:
+    env = _Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
+                               keep_trailing_newline=False)
+    env.globals.clear()
+    env.filters = {k: v for k, v in env.filters.items()
+                   if k in {"upper", "lower", "title", "capitalize", "trim", "replace", "default", "length",
+                            "first", "last", "join", "e", "escape", "int", "string", "round"}}
+    return env
+
+
+def _escape_literal(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inline(markup: str) -> str:
+    markup = _BOLD.sub(r"<b>\1</b>", markup)
+    return _ITALIC.sub(r"<i>\1</i>", markup)
+
+
+class Renderer:
+    """Renders text fields; collects problems instead of stopping at the first."""
+
+    def __init__(self, env: SandboxedEnvironment, context: dict):
+        self.env = env
+        self.context = context
+        self.problems: list[Problem] = []
+        self._cache: dict[str, str] = {}
+
+    def markup(self, source: str, where: tuple[str, int | None, int | None, str]) -> str:
+        """Template text -> reportlab paragraph markup."""
+        cached = self._cache.get(source)
+        if cached is not None:
+            return cached
+        if "{" not in source:
+            result = _inline(_escape_literal(source))
+        else:
+            result = self._render(source, where)
+        self._cache[source] = result
+        return result
+
+    def _render(self, source: str, where) -> str:
+        file, line, column, path = where
+        try:
+            ast = self.env.parse(source)
+            for node in ast.find_all(jinja2.nodes.TemplateData):
+                node.data = _escape_literal(node.data)
+            code = self.env.compile(ast)
+            template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+            out = template.render(self.context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.append(Problem(f"template syntax error: {exc.message}", file, line, column, path))
+            return ""
+        except jinja2.UndefinedError as exc:
+            known = ", ".join(f"clinic.{k}" for k in sorted(self.context.get("clinic", {})))
+            self.problems.append(Problem(f"template uses something that does not exist ({exc.message}); "
+                                         f"you can use: {known}, handout.title", file, line, column, path))
+            return ""
+        except jinja2.exceptions.SecurityError as exc:
+            self.problems.append(Problem(f"template is not allowed to do that ({exc})", file, line, column, path))
+            return ""
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, AttributeError,
+                LookupError, RecursionError, OverflowError, MemoryError) as exc:
+            self.problems.append(Problem(f"template failed: {exc}", file, line, column, path))
+            return ""
+        if len(out) > MAX_OUTPUT:
+            self.problems.append(Problem(f"template output is too long ({len(out)} characters)",
+                                         file, line, column, path))
+            return ""
+        return _inline(out)
+
+
+def plain(markup: str) -> str:
+    """Paragraph markup -> the text a reader sees."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def escape_text(text: str) -> str:
+    """Plain text (a label, a clinic name) -> paragraph markup that prints it as written."""
+    return _escape_literal(text).replace("*", "&#42;")
