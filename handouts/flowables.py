@@ -169,24 +169,30 @@ class Builder:
         return out
 
     def dosing_table(self, d: c.Dosing) -> Table:
+        """One tinted row: 'Sets 2 | Reps 10 | Hold (sec) 30 | 2 times a day', numbers in bold."""
         s, L = self.s, self.labels
-        heads, values = [L.sets_label], [str(d.sets)]
+        cells = [(L.sets_label, d.sets)]
         if d.reps is not None:
-            heads.append(L.reps_label)
-            values.append(str(d.reps))
+            cells.append((L.reps_label, d.reps))
         if d.hold_seconds is not None:
-            heads.append(L.hold_label)
-            values.append(str(d.hold_seconds))
+            cells.append((L.hold_label, d.hold_seconds))
         if d.minutes is not None:
-            heads.append(L.minutes_label)
-            values.append(str(d.minutes))
-        heads.append(L.how_often_label)
-        values.append((L.per_day if d.per == "day" else L.per_week)(d.times))
-        n = len(heads)
-        last = self.width * 0.34
+            cells.append((L.minutes_label, d.minutes))
+        often = (L.per_day if d.per == "day" else L.per_week)(d.times)
+        row = [self.para(f"{esc(label)} <b>{value}</b>", s.table_cell) for label, value in cells]
+        row.append(self.para(f"<b>{esc(often)}</b>", s.table_cell))
+        n = len(row)
+        last = self.width * 0.3
         widths = [(self.width - last) / (n - 1)] * (n - 1) + [last]
-        rows = [[self.para(esc(h), s.table_head) for h in heads], [self.para(esc(v), s.table_cell) for v in values]]
-        return self._table(rows, widths, True, False)
+        table = Table([row], colWidths=widths)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(s.theme.table_fill)),
+            ("LINEAFTER", (0, 0), (-2, -1), 0.75, HexColor(s.theme.rule)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return tag(table, "Table", header_row=False, header_col=False, dosing=True)
 
     def b_exercise(self, b: c.Exercise) -> list:
         s, L = self.s, self.labels
