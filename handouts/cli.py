@@ -6,7 +6,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import PAPERS, Built, HandoutFile, Project, build_handout, write_atomic
+from .build import PAPERS, HandoutFile, Project, build_handout, write_atomic
+from .fonts import load_fonts
+from .rendering import RenderedHandout, render_handout
 from .errors import HandoutError, Problem, display_path
 from .readability import measure
 
@@ -93,9 +95,10 @@ def cmd_build(project: Project, args) -> int:
     return _build_items(project, [Item(clinic, hf, args.layout, args.paper) for hf in files], args.out)
 
 
-def _reading(built: Built) -> tuple[str, bool]:
-    h = built.rendered.handout
-    score = measure(built.rendered.texts, h.language)
+def _reading(rendered: RenderedHandout) -> tuple[str, bool]:
+    """Reading level of the words a patient reads, against the handout's target."""
+    h = rendered.handout
+    score = measure(rendered.texts, h.language)
     target = h.reading_level
     if score.grade is not None:
         limit = target.max_grade if target.max_grade is not None else 6
@@ -120,24 +123,26 @@ def cmd_check(project: Project, args) -> int:
         attempt(project.labels, lang)
     clinic_dir = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
     clinic = attempt(project.clinic, clinic_dir)
-    print(f"{'handout':36} {'lang':4} {'pages used / budget (layout, paper)':44} reading level")
+    combos = [(layout, paper) for layout in layouts for paper in PAPERS]
+    print(f"{'handout':34} {'lang':4} " + " ".join(f"{layout + '/' + paper:>20}" for layout, paper in combos)
+          + "  reading level")
     for hf in project.handout_files():
         if not attempt(project.handout, hf) or clinic is None:
             continue
         cells, reading, ok = [], "", True
-        for layout in layouts:
-            for paper in PAPERS:
-                built = attempt(build_handout, project, clinic, hf, layout, paper)
-                if built is None:
-                    cells.append(f"{layout[:5]}/{paper}: too long")
-                    continue
-                cells.append(f"{built.pages}/{built.budget} {layout[:5]}/{paper}@{built.body_size:g}")
-                if not reading:
-                    reading, ok = _reading(built)
+        for layout, paper in combos:
+            built = attempt(build_handout, project, clinic, hf, layout, paper)
+            if built is None:
+                cells.append(f"{'TOO LONG':>20}")
+                continue
+            cells.append(f"{built.pages}/{built.budget} pages {built.body_size:5.2f}pt".rjust(20))
+        handout, doc = project.handout(hf)
+        rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts())
+        if rendered is not None:
+            reading, ok = _reading(rendered)
         if reading and not ok:
-            _, doc = project.handout(hf)
             problems.append(doc.problem(("reading_level",), f"reading level misses its target: {reading}"))
-        print(f"{hf.name:36} {hf.language:4} {', '.join(cells):44} {reading}{'' if ok else '  <- too hard'}")
+        print(f"{hf.name:34} {hf.language:4} {' '.join(cells)}  {reading}{'' if ok else '  <- too hard'}")
     print(f"{len(project.handout_files())} handouts, {len(layouts)} layouts, {len(clinics)} clinics checked")
     if problems:
         _report(problems)

@@ -270,7 +270,8 @@ class Builder:
     # -- generated end matter ----------------------------------------------------------------
     def end_matter(self, handout: c.Handout, clinic_name: str) -> list:
         s, L = self.s, self.labels
-        sources = [f"{src.publisher}: {src.title}. {esc(src.url)}" for src in handout.sources]
+        sources = [f"{src.publisher}: {src.title}. {esc(src.url.removeprefix('https://').removeprefix('www.'))}"
+                   for src in handout.sources]
         r = handout.review
         dates = esc(f"{L.version} {r.version} · {L.reviewed} {r.reviewed.isoformat()} · "
                     f"{L.next_review} {r.next_review.isoformat()}")
