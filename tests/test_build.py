@@ -218,3 +218,29 @@ def test_unknown_layout_and_handout(project, capsys):
     assert "unknown layout 'tiny'; available: large-print, standard" in capsys.readouterr().err
     assert run(project, "build", "--handout", "overveiw", "--out", str(project / "out")) == 1
     assert "unknown handout 'overveiw'" in capsys.readouterr().err
+
+
+def logo_placements(path):
+    """(width, height) of every image drawn, from the content stream's cm before each Do."""
+    from pypdf.generic import ContentStream
+    reader = PdfReader(path)
+    page = reader.pages[0]
+    images = {name for name, x in page["/Resources"]["/XObject"].items() if x.get_object()["/Subtype"] == "/Image"}
+    placed, matrix = [], None
+    for operands, op in ContentStream(page.get_contents(), reader).operations:
+        if op == b"cm":
+            matrix = [float(v) for v in operands]
+        elif op == b"Do" and operands[0] in images and matrix:
+            placed.append((matrix[0], matrix[3]))
+    return placed
+
+
+@pytest.mark.parametrize("size", [(400, 40), (60, 300), (256, 256)])
+def test_logo_keeps_aspect_ratio_inside_header_box(project, size):
+    from PIL import Image
+    Image.new("RGB", size, (23, 64, 110)).save(project / "clinics" / "example" / "logo.png")
+    assert run(project, "build", "--handout", "prevention", "--out", str(project / "out")) == 0
+    (w, h), = logo_placements(out_pdf(project, "prevention"))
+    assert w <= 120 + 0.01 and h <= 48 + 0.01  # layouts/standard.yaml header logo box
+    assert abs(w / h - size[0] / size[1]) < 0.01
+    assert abs(w - 120) < 0.01 or abs(h - 48) < 0.01  # fills the box one way
