@@ -52,8 +52,8 @@ def _data_path(doc: Document, loc: tuple) -> tuple:
     return tuple(path)
 
 
-def _field_info(model: type[BaseModel], loc: tuple):
-    """Walk model classes along loc; return the FieldInfo of the last field, if found."""
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[Any, Any]:
+    """Follow pydantic's loc through the model classes: (type at loc, FieldInfo of the last field)."""
     current: Any = model
     info = None
     for part in loc:
@@ -61,21 +61,22 @@ def _field_info(model: type[BaseModel], loc: tuple):
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else current
-            continue
-        if isinstance(current, type) and issubclass(current, BaseModel):
+        elif isinstance(current, type) and issubclass(current, BaseModel):
             if part in current.model_fields:
                 info = current.model_fields[part]
                 current = info.annotation
-            continue
-        # a union: pick the member whose tag matches
-        for member in typing.get_args(current):
-            member = _unwrap(member)
-            if isinstance(member, type) and issubclass(member, BaseModel):
-                tag = member.model_fields.get("type")
+        else:  # a tagged union: pick the member whose `type` literal is this part
+            for member in map(_unwrap, typing.get_args(current)):
+                tag = member.model_fields.get("type") if isinstance(member, type) and issubclass(
+                    member, BaseModel) else None
                 if tag is not None and typing.get_args(tag.annotation) == (part,):
                     current = member
                     break
-    return info
+    return _unwrap(current), info
+
+
+def _field_info(model: type[BaseModel], loc: tuple):
+    return _walk(model, loc)[1]
 
 
 def _unwrap(tp: Any) -> Any:
@@ -209,23 +210,7 @@ def _problem(model: type[BaseModel], doc: Document, err: dict) -> Problem:
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     """The field names allowed at loc (the mapping that had the unknown key)."""
-    current: Any = model
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            args = typing.get_args(current)
-            current = args[0] if args else current
-        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
-            current = current.model_fields[part].annotation
-        else:
-            for member in typing.get_args(current):
-                member = _unwrap(member)
-                if isinstance(member, type) and issubclass(member, BaseModel):
-                    tag = member.model_fields.get("type")
-                    if tag is not None and typing.get_args(tag.annotation) == (part,):
-                        current = member
-                        break
-    current = _unwrap(current)
+    current, _ = _walk(model, loc)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
