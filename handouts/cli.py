@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--clinic", type=Path, default=None, help="clinic to fit with (default: clinics/example)")
     sub.add_parser("list", help="list handouts, layouts and clinics",
                    description="List the handouts, layouts and clinics in the project.")
+    from . import batch, packet  # noqa: E402  (issue #4: batch and packet commands)
+    batch.add_command(sub)
+    packet.add_command(sub)
     return p
 
 
@@ -180,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(project, args)
         if args.command == "check":
             return cmd_check(project, args)
+        if args.command == "batch":
+            from .batch import cmd_batch
+            return cmd_batch(project, args)
+        if args.command == "packet":
+            from .packet import cmd_packet
+            return cmd_packet(project, args)
         return cmd_list(project)
     except HandoutError as exc:
         _report(exc.problems)

@@ -1,0 +1,260 @@
+"""`generate.py batch MANIFEST`: build many handouts (and packets) on every core, incrementally.
+
+The parent plans the jobs, hashes every input once, skips outputs whose recorded input hash matches,
+and hands the rest to worker processes. Each worker keeps one `Project`, so every content, layout,
+clinic, font and logo is loaded once per worker. A failing job fails alone; Ctrl-C or SIGTERM stops
+the workers (a PDF is either complete or absent: `write_atomic` renames) and records what finished.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import HandoutError, Problem, display_path
+
+# -- worker side ---------------------------------------------------------------------------------
+
+_project = None
+_bad_clinics: dict = {}
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _init_worker(root: str) -> None:
+    global _project
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides; it sends SIGTERM
+    signal.signal(signal.SIGTERM, _stop)           # unwinds write_atomic, which removes its temp file
+    from .build import Project
+    _project = Project(Path(root))
+    _bad_clinics.clear()
+
+
+def _clinic(folder: Path):
+    if folder in _bad_clinics:
+        raise _bad_clinics[folder]
+    try:
+        return _project.clinic(folder)
+    except HandoutError as exc:
+        _bad_clinics[folder] = exc
+        raise
+
+
+def _build_one(task) -> tuple:
+    """(index, pages, size, problems) for one handout job; writes the PDF."""
+    from .build import build_handout, write_atomic
+    index, job = task
+    try:
+        built = build_handout(_project, _clinic(job.clinic), job.handout, job.layout, job.paper)
+        try:
+            write_atomic(job.output, built.pdf)
+        except OSError as exc:
+            raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(job.output))) from None
+        return index, built.pages, len(built.pdf), []
+    except HandoutError as exc:
+        return index, 0, 0, [str(p) for p in exc.problems]
+    except Exception as exc:  # a bug must not take the other jobs down
+        return index, 0, 0, [f"{display_path(job.handout.path)}: internal error: {type(exc).__name__}: {exc}"]
+
+
+def _merge_one(task) -> tuple:
+    from . import __version__
+    from .build import write_atomic
+    from .packet import merge
+    index, packet = task
+    try:
+        data, pages = merge([j.output for j in packet.parts], packet.title,
+                            f"handouts {__version__} (reportlab, pypdf)")
+        try:
+            write_atomic(packet.output, data)
+        except OSError as exc:
+            raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(packet.output))) from None
+        return index, pages, len(data), []
+    except HandoutError as exc:
+        return index, 0, 0, [str(p) for p in exc.problems]
+    except Exception as exc:
+        return index, 0, 0, [f"internal error merging the packet: {type(exc).__name__}: {exc}"]
+
+
+# -- parent side ---------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    built: int = 0
+    skipped: int = 0
+    failed: list = field(default_factory=list)  # (output, [problem text])
+    pages: int = 0
+    bytes: int = 0
+
+
+class Progress:
+    """tqdm on a terminal; plain lines otherwise."""
+
+    def __init__(self, total: int, what: str, quiet: bool):
+        self.bar = None
+        self.quiet = quiet
+        if total and sys.stderr.isatty() and not quiet:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=what, unit="pdf", file=sys.stderr, dynamic_ncols=True,
+                            bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {rate_fmt} {elapsed}<{remaining} {postfix}")
+
+    def done(self, output: Path, pages: int, problems: list) -> None:
+        if self.bar is not None:
+            if problems:
+                self.bar.write(f"FAILED {display_path(output)}")
+            self.bar.update(1)
+        elif problems:
+            print(f"FAILED {display_path(output)}: {problems[0]}", file=sys.stderr, flush=True)
+        elif not self.quiet:
+            print(f"built  {display_path(output)}  ({pages} page{'s' if pages != 1 else ''})", flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _pool(jobs: int, root: Path):
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root),))
+
+
+def _run(pool, fn, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done) -> None:
+    """Run tasks in the pool (or here when pool is None), calling on_done(index, pages, size, problems)."""
+    progress = Progress(len(tasks), what, quiet)
+    try:
+        results = pool.imap_unordered(fn, tasks) if pool is not None else map(fn, tasks)
+        for index, pages, size, problems in results:
+            on_done(index, pages, size, problems)
+            progress.done(outputs[index], pages, problems)
+    finally:
+        progress.close()
+
+
+def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False) -> Tally:
+    """Build a plan's handouts, then its packets. Raises KeyboardInterrupt when stopped."""
+    from .incremental import Hasher, State
+    hasher, state, tally = Hasher(project.root), State(), Tally()
+    keys = [hasher.handout_key(j.clinic, j.handout.path, j.handout.language, j.layout, j.paper) for j in plan.jobs]
+    todo = [i for i, (j, k) in enumerate(zip(plan.jobs, keys)) if force or not state.fresh(j.output, k)]
+    tally.skipped = len(plan.jobs) - len(todo)
+    failed_jobs: set[int] = set()
+    pool = None
+    if todo and jobs > 1 and len(todo) > 1:
+        _init_parent_signals()
+        pool = _pool(min(jobs, len(todo)), project.root)
+    elif todo:
+        _init_worker_inline(project)
+    try:
+        # the same handout/layout/paper one after another: a worker's caches stay warm
+        todo.sort(key=lambda i: (plan.jobs[i].handout.name, plan.jobs[i].handout.language,
+                                 plan.jobs[i].layout, plan.jobs[i].paper, plan.jobs[i].clinic.name))
+
+        def handout_done(index, pages, size, problems):
+            job = plan.jobs[index]
+            if problems:
+                failed_jobs.add(index)
+                state.forget(job.output)
+                tally.failed.append((job.output, problems))
+            else:
+                state.record(job.output, keys[index])
+                tally.built += 1
+                tally.pages += pages
+                tally.bytes += size
+
+        outputs = [j.output for j in plan.jobs]
+        _run(pool, _build_one, [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done)
+        if plan.packets:
+            index_of = {id(j): i for i, j in enumerate(plan.jobs)}
+            pkeys, ptodo = [], []
+            for i, pj in enumerate(plan.packets):
+                parts = [index_of[id(j)] for j in pj.parts]
+                pkeys.append(hasher.packet_key(pj.title, [keys[p] for p in parts]))
+                if any(p in failed_jobs for p in parts):
+                    tally.failed.append((pj.output, ["not merged: a handout in it failed (see above)"]))
+                    state.forget(pj.output)
+                elif force or not state.fresh(pj.output, pkeys[i]):
+                    ptodo.append(i)
+                else:
+                    tally.skipped += 1
+
+            def packet_done(index, pages, size, problems):
+                pj = plan.packets[index]
+                if problems:
+                    state.forget(pj.output)
+                    tally.failed.append((pj.output, problems))
+                else:
+                    state.record(pj.output, pkeys[index])
+                    tally.built += 1
+                    tally.bytes += size
+
+            if ptodo and pool is None and jobs > 1 and len(ptodo) > 1:
+                _init_parent_signals()
+                pool = _pool(min(jobs, len(ptodo)), project.root)
+            _run(pool, _merge_one, [(i, plan.packets[i]) for i in ptodo], [p.output for p in plan.packets],
+                 "packets", quiet, packet_done)
+    except BaseException:
+        if pool is not None:
+            pool.terminate()   # SIGTERM: each worker unwinds and removes its temporary file
+            pool.join()
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        state.save()           # what finished is recorded, also when interrupted
+    return tally
+
+
+def _init_worker_inline(project) -> None:
+    global _project
+    _project = project
+    _bad_clinics.clear()
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _init_parent_signals() -> None:
+    signal.signal(signal.SIGTERM, _sigterm)
+
+
+def add_command(sub) -> None:
+    b = sub.add_parser("batch", help="build everything a manifest names, on every core, incrementally",
+                       description="Build every clinic x handout x language x paper x layout a manifest names, "
+                       "and its packets. Only outputs whose inputs changed are rebuilt. Exit 1 if any failed.")
+    b.add_argument("manifest", type=Path, help="manifest file, e.g. manifests/example.yaml")
+    b.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})")
+    b.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+
+
+def cmd_batch(project, args) -> int:
+    from .manifest import load_manifest
+    if args.jobs < 1:
+        raise HandoutError(Problem(f"--jobs must be at least 1, got {args.jobs}"))
+    start = time.perf_counter()
+    plan, _ = load_manifest(project, args.manifest)
+    try:
+        tally = run_plan(project, plan, args.jobs, args.force, args.quiet)
+    except KeyboardInterrupt:
+        print("interrupted: finished PDFs are kept and recorded, no half-written files were left; "
+              "run the same command again to build the rest", file=sys.stderr)
+        return 130
+    took = time.perf_counter() - start
+    for output, problems in tally.failed:
+        print(f"error: {display_path(output)}", file=sys.stderr)
+        for problem in problems:
+            print(f"    {problem}", file=sys.stderr)
+    print(f"{tally.built} built, {tally.skipped} up to date, {len(tally.failed)} failed "
+          f"({took:.2f} s)", file=sys.stderr)
+    return 1 if tally.failed else 0
