@@ -131,7 +131,7 @@ class Builder:
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(box.fill)),
             ("BOX", (0, 0), (-1, -1), border, HexColor(box.border)),
-            ("LINEBEFORE", (0, 0), (0, -1), border * 3, HexColor(box.border)),
+            ("LINEBEFORE", (0, 0), (0, -1), border * 3, HexColor(box.border), 0),
             ("LEFTPADDING", (0, 0), (-1, -1), pad + border * 1.5),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -226,7 +226,7 @@ class Builder:
         table = Table(rows, colWidths=[box + 10, self.width - box - 10])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("TOPPADDING", (0, 0), (0, -1), max(0, (s.list_item.leading - box) / 2)),
+                                   ("TOPPADDING", (0, 0), (0, -1), max(0, (s.list_item.leading - box) / 2 + 1.5)),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), s.space("item"))]))
         return tag(table, "L", numbered=False, checklist=True)
 
