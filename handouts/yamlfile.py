@@ -96,7 +96,14 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, TypeError) as exc:
+            # e.g. a date like 2026-13-01: PyYAML's constructor raises a bare ValueError
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            self.problems.append(Problem(f"invalid {kind} {node.value!r} ({exc})", self.file,
+                                         node.start_mark.line + 1, node.start_mark.column + 1, format_path(path)))
+            return None
 
 
 def parse(text: str, file: str) -> Document:
