@@ -12,7 +12,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from . import taggedpdf
 from .images import fit_box
+from .tagging import Tagger, contact_url, link, marked, tagging_canvas
 
 PAPERS = {"letter": LETTER, "a4": A4}
 
@@ -98,7 +100,8 @@ class Painter:
         if "logo" in h.show:
             w, hh = fit_box(info.logo.aspect, h.logo_width, h.logo_height)
             y = top - (h.height - hh) / 2 - hh
-            canv.drawImage(info.logo.reader(w, hh), x, y, w, hh, mask="auto")
+            with marked(canv, "Figure", slot=0, alt=info.logo_alt):
+                canv.drawImage(info.logo.reader(w, hh), x, y, w, hh, mask="auto")
             x += w + 12
         contacts_w = 0
         if "contacts" in h.show:
@@ -109,7 +112,10 @@ class Painter:
             step = t.small * 1.25
             y = top - (h.height - step * len(lines)) / 2 - t.small
             for line in lines:
-                canv.drawRightString(right, y, line)
+                with marked(canv, "P", slot=3):
+                    canv.drawRightString(right, y, line)
+                    lw = stringWidth(line, self.fonts.regular, t.small)
+                    link(canv, contact_url(line), (right - lw, y - t.small * 0.25, right, y + t.small), line)
                 y -= step
         room = right - x - contacts_w - 12
         if "clinic_name" in h.show and room > 40:
@@ -124,17 +130,20 @@ class Painter:
             y = top - (h.height - block) / 2 - size
             canv.setFillColor(HexColor(self.theme.heading))
             canv.setFont(self.fonts.bold, size)
-            for line in lines:
-                canv.drawString(x, y, line)
-                y -= size * 1.15
+            with marked(canv, "P", slot=1):
+                for line in lines:
+                    canv.drawString(x, y, line)
+                    y -= size * 1.15
             canv.setFillColor(HexColor(self.theme.text))
             canv.setFont(self.fonts.regular, t.small)
             for line in tag_lines:
-                canv.drawString(x, y + size * 1.15 - t.small * 1.25 - 1, line)
+                with marked(canv, "P", slot=2):
+                    canv.drawString(x, y + size * 1.15 - t.small * 1.25 - 1, line)
         if h.rule:
             canv.setStrokeColor(HexColor(self.theme.accent))
             canv.setLineWidth(1.5)
-            canv.line(m.left, top - h.height, right, top - h.height)
+            with marked(canv, "Artifact"):
+                canv.line(m.left, top - h.height, right, top - h.height)
         canv.restoreState()
 
     def footer(self, canv, page: int, total: int):
@@ -155,8 +164,8 @@ class Painter:
 
 
 def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str, meta: dict,
-               timestamp) -> Rendered:
-    """Lay out and write one PDF into memory."""
+               timestamp, archive: bool = False) -> Rendered:
+    """Lay out and write one tagged (PDF/UA-1) PDF into memory; archive: PDF/A-2b too."""
     page_size = PAPERS[paper]
     m = layout.margins
     painter = Painter(layout, theme, fonts, info, page_size)
@@ -175,7 +184,9 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
                      keywords=meta["keywords"], creator=meta["creator"], producer=meta["creator"],
                      initialFontName=fonts.regular, initialFontSize=layout.type.body)
     doc.addPageTemplates([PageTemplate("page", frames=frames, onPage=painter.header)])
-    canvasmaker = numbered_canvas(info, painter.footer)
+    tagger = Tagger()
+    tagger.prepare(flowables)
+    canvasmaker = tagging_canvas(numbered_canvas(info, tagger.artifact_fn(painter.footer)), tagger)
 
     def make_canvas(*args, **kwargs):
         canv = canvasmaker(*args, **kwargs)
@@ -188,7 +199,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
     fill = 1.0
     if doc.last_y is not None and doc.frame_height:
         fill = max(0.0, min(1.0, 1 - doc.last_y / doc.frame_height))
-    return Rendered(buf.getvalue(), pages, fill)
+    return Rendered(taggedpdf.finish(buf.getvalue(), tagger, archive), pages, fill)
 
 
 def body_width(layout, paper: str) -> float:

@@ -1,0 +1,182 @@
+"""Tagged PDF, file side: write the structure tree a `tagging.Tagger` collected into reportlab's
+output, declare PDF/UA-1 (and optionally PDF/A-2b), deterministically.
+
+Adds StructTreeRoot (with ParentTree and a RoleMap), /StructParents on pages, /StructParent on link
+annotations, MarkInfo, /Tabs /S on every page, and XMP metadata (dc:title, pdfuaid:part 1).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .tagging import Elem, Tagger
+
+ROLE_MAP = {"Aside": "Div"}  # PDF 2.0's Aside is not a PDF 1.7 standard type
+KEEP_EMPTY = {"TD", "TH"}    # empty table cells keep the grid regular
+
+
+def _empty(elem: Elem) -> bool:
+    return elem.role not in KEEP_EMPTY and all(isinstance(k, Elem) and _empty(k) for k in elem.kids)
+
+
+def _page_of(elem: Elem) -> int | None:
+    for k in elem.kids:
+        if isinstance(k, tuple) and k[0] != "objr":
+            return k[0]
+    return None
+
+
+def _xmp_date(value) -> str:
+    """D:20261101000000+00'00' -> 2026-11-01T00:00:00+00:00"""
+    s = str(value or "")
+    if s.startswith("D:") and len(s) >= 16:
+        d = s[2:]
+        tz = "Z"
+        rest = d[14:].replace("'", "")
+        if rest[:1] in "+-" and len(rest) >= 5:
+            tz = f"{rest[:3]}:{rest[3:5]}"
+        return f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}{tz}"
+    return ""
+
+
+def xmp(info: dict, lang: str, archive: bool) -> bytes:
+    e = lambda s: escape(str(s or ""))  # noqa: E731
+    created = _xmp_date(info.get("CreationDate"))
+    modified = _xmp_date(info.get("ModDate")) or created
+    dates = (f"<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{modified}</xmp:ModifyDate>"
+             f"<xmp:MetadataDate>{modified}</xmp:MetadataDate>") if created else ""
+    pdfa = ('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>' if archive else "")
+    body = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(info.get("Title"))}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{e(info.get("Author"))}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(info.get("Subject"))}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{e(lang)}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{e(info.get("Keywords"))}</pdf:Keywords>
+<pdf:Producer>{e(info.get("Producer"))}</pdf:Producer>
+<xmp:CreatorTool>{e(info.get("Creator"))}</xmp:CreatorTool>{dates}
+<pdfuaid:part>1</pdfuaid:part>{pdfa}
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return body.encode("utf-8")
+
+
+def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
+    """reportlab's bytes + the collected structure -> a tagged PDF/UA-1 file (bytes)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    pages = [p.obj for p in pdf.pages]
+    annots: dict[int, tuple] = {}
+    for page in pages:
+        for a in page.get("/Annots", []):
+            if "/StructParent" in a:
+                annots[int(a.StructParent)] = (a, page)
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    parents: dict[int, list] = {i: [None] * len(m) for i, m in tagger.pages.items()}
+    link_parent: dict[int, object] = {}
+
+    def build(elem: Elem, parent):
+        d = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + elem.role), P=parent))
+        pg = _page_of(elem)
+        if pg is not None:
+            d.Pg = pages[pg]
+        kids = Array()
+        for k in elem.kids:
+            if isinstance(k, Elem):
+                if not _empty(k):
+                    kids.append(build(k, d))
+            elif k[0] == "objr":
+                if k[1] in annots:
+                    annot, page = annots[k[1]]
+                    kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page))
+                    link_parent[k[1]] = d
+            else:
+                page, mcid = k
+                parents[page][mcid] = d
+                kids.append(mcid if page == pg else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
+        if len(kids):
+            d.K = kids[0] if len(kids) == 1 else kids
+        if elem.alt is not None:
+            d.Alt = String(elem.alt)
+        if elem.title:
+            d.T = String(elem.title)
+        if elem.scope:
+            d.A = Dictionary(O=Name.Table, Scope=Name("/" + elem.scope))
+        return d
+
+    doc = build(tagger.root, root)
+    root.K = doc
+    root.RoleMap = Dictionary({"/" + k: Name("/" + v) for k, v in ROLE_MAP.items()})
+    nums = Array()
+    first_page_key = len(tagger.links)
+    for key in range(len(tagger.links)):
+        if key in link_parent:
+            nums.extend([key, link_parent[key]])
+    for i, page in enumerate(pages):
+        page.StructParents = first_page_key + i
+        page.Tabs = Name.S
+        nums.extend([first_page_key + i, pdf.make_indirect(Array(parents.get(i, [])))])
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = first_page_key + len(pages)
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    lang = str(pdf.Root.get("/Lang", ""))
+    info = {k[1:]: str(v) for k, v in pdf.docinfo.items()}
+    pdf.Root.Metadata = pdf.make_stream(xmp(info, lang, archive), Type=Name.Metadata, Subtype=Name.XML)
+    if archive:
+        _archive(pdf)
+    _drop_unused_fonts(pdf)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve if archive else
+             pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def _drop_unused_fonts(pdf) -> None:
+    """reportlab lists Helvetica in the page resources even when no text uses it; an unused,
+    unembedded font is noise to PDF/UA and PDF/A checkers."""
+    used, dicts = set(), []
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font")
+        if fonts is not None:
+            dicts.append(fonts)
+        for operands, _ in pikepdf.parse_content_stream(page, "Tf"):
+            used.add(str(operands[0]))
+    for fonts in dicts:
+        for name in list(fonts.keys()):
+            if name not in used:
+                del fonts[name]
+
+
+def _archive(pdf) -> None:
+    """PDF/A-2b extras: an sRGB output intent (the drawing uses DeviceRGB)."""
+    icc = _srgb_profile()
+    if icc is None:
+        raise RuntimeError("PDF/A needs an sRGB ICC profile; none found (install one or drop --archive)")
+    stream = pdf.make_stream(icc, N=3)
+    pdf.Root.OutputIntents = Array([Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1,
+                                               OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
+                                               Info=String("sRGB IEC61966-2.1"), DestOutputProfile=stream)])
+
+
+def _srgb_profile() -> bytes | None:
+    try:
+        from PIL import ImageCms
+        profile = ImageCms.createProfile("sRGB")
+        return ImageCms.ImageCmsProfile(profile).tobytes()
+    except Exception:  # pragma: no cover - Pillow without littlecms
+        for path in ("/usr/share/color/icc/colord/sRGB.icc", "/usr/share/color/icc/sRGB.icc"):
+            if Path(path).is_file():
+                return Path(path).read_bytes()
+    return None

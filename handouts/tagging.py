@@ -1,0 +1,338 @@
+"""Tagged PDF, drawing side: every mark reportlab draws becomes marked content or an artifact.
+
+Before `doc.build`, `Tagger.prepare` turns the flowables (each carries `role`, see flowables.py) into a
+tree of structure elements in content order and pins each element on the flowable that draws it
+(`flowable._struct`). While reportlab draws, small wrappers around `drawOn` write
+`/<Tag> <</MCID n>> BDC ... EMC` around each tagged flowable and `/Artifact BMC ... EMC` around
+everything else, and record (page, MCID) on the element. `taggedpdf.finish` then writes the
+structure tree into the PDF. The wrappers only act on a canvas that carries a tagger, so plain
+reportlab use elsewhere is unchanged.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.pdfbase.pdfdoc import PDFString
+from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus.flowables import Flowable, LIIndenter, NullDraw
+
+LEAF_ROLES = {"H1", "H2", "H3", "H4", "P", "Figure", "Lbl", "LBody", "Caption"}
+
+
+class Elem:
+    """A structure element being collected: role, attributes and kids in reading order.
+
+    Kids are Elem, (page, mcid) for marked content, or ("objr", key) for a link annotation."""
+
+    __slots__ = ("role", "parent", "kids", "alt", "scope", "title", "lbl")
+
+    def __init__(self, role: str, parent: Elem | None = None, alt: str | None = None,
+                 scope: str | None = None, title: str | None = None):
+        self.role, self.parent, self.kids = role, parent, []
+        self.alt, self.scope, self.title, self.lbl = alt, scope, title, None
+
+    def add(self, role: str, **attrs) -> Elem:
+        child = Elem(role, self, **attrs)
+        self.kids.append(child)
+        return child
+
+    def __repr__(self):
+        return f"<{self.role} {len(self.kids)} kids>"
+
+
+class Tagger:
+    """Collects the structure tree of one rendering and writes the marked-content operators."""
+
+    def __init__(self):
+        self.root = Elem("Document")
+        self.header = self.root.add("Div", title="Letterhead")
+        self.pages: dict[int, list[Elem]] = {}   # page index -> element of each MCID
+        self.links: list[Elem] = []              # annotation StructParent key -> its Link element
+        self.stack: list[Elem | None] = []       # open marked-content sequences (None: artifact)
+        self._drawn: dict[int, object] = {}      # flowables already drawn (repeated table rows)
+        self.header_slots: dict[int, int] = {}
+
+    # -- before the build: flowables -> element tree ---------------------------------------------
+    def prepare(self, flowables: list) -> None:
+        for f in flowables:
+            self._add(f, self.root)
+
+    def _add(self, f, parent: Elem) -> None:
+        role = getattr(f, "role", None)
+        if isinstance(f, (list, tuple)):
+            for x in f:
+                self._add(x, parent)
+        elif isinstance(f, KeepTogether):
+            self._add(f._content, parent)
+        elif role == "Artifact" or isinstance(f, NullDraw) or isinstance(f, str):
+            return
+        elif isinstance(f, ListFlowable):
+            lst = parent.add("L")
+            for item in f._flowables:
+                li = lst.add("LI")
+                li.lbl = li.add("Lbl")
+                body = li.add("LBody")
+                self._add(list(item._flowables) if isinstance(item, ListItem) else item, body)
+        elif isinstance(f, Table):
+            self._table(f, role, parent)
+        elif role == "Figure":
+            f._struct = parent.add("Figure", alt=getattr(f, "alt", None))
+        elif role in ("H1", "H2", "H3", "H4", "P"):
+            f._struct = parent.add(role)
+        elif isinstance(f, Paragraph):
+            f._struct = parent.add("P")
+        # anything else draws as an artifact
+
+    def _table(self, t: Table, role: str | None, parent: Elem) -> None:
+        rows = t._cellvalues
+        if role == "Aside":
+            box = parent.add("Aside", title=getattr(t, "kind", None))
+            self._add(list(getattr(t, "cells", None) or [c for r in rows for c in r]), box)
+        elif role == "L":  # a checklist: tick box (artifact) + text per row
+            lst = parent.add("L")
+            for row in rows:
+                body = lst.add("LI").add("LBody")
+                self._add(list(row), body)
+        elif role == "Table" and (getattr(t, "header_row", False) or getattr(t, "header_col", False)):
+            table = parent.add("Table")
+            for r, row in enumerate(rows):
+                tr = table.add("TR")
+                for c, cell in enumerate(row):
+                    if r == 0 and t.header_row:
+                        cell_elem = tr.add("TH", scope="Column")
+                    elif c == 0 and t.header_col:
+                        cell_elem = tr.add("TH", scope="Row")
+                    else:
+                        cell_elem = tr.add("TD")
+                    self._add(cell, cell_elem)
+        else:  # a layout table (QR block, dosing row): a group in reading order, no table semantics
+            group = parent.add("Div")
+            self._add([c for r in rows for c in r], group)
+
+    # -- while drawing ---------------------------------------------------------------------------
+    def current(self) -> Elem | None:
+        return self.stack[-1] if self.stack else None
+
+    @contextmanager
+    def content(self, canv, elem: Elem):
+        if self.stack:  # never nest marked content; the outer sequence owns what is drawn inside
+            yield
+            return
+        page = canv.getPageNumber() - 1
+        mcids = self.pages.setdefault(page, [])
+        mcid = len(mcids)
+        mcids.append(elem)
+        elem.kids.append((page, mcid))
+        canv._code.append(f"/{elem.role} <</MCID {mcid}>> BDC")
+        self.stack.append(elem)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+            canv._code.append("EMC")
+
+    @contextmanager
+    def artifact(self, canv):
+        if self.stack:
+            yield
+            return
+        canv._code.append("/Artifact BMC")
+        self.stack.append(None)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+            canv._code.append("EMC")
+
+    def draw_flowable(self, f, canv, draw) -> None:
+        if isinstance(f, NullDraw):
+            return draw()
+        if isinstance(f, Table) and getattr(f, "role", None) != "Artifact":
+            return draw()  # a container: cells tag themselves, backgrounds and rules are artifacts
+        elem = f.__dict__.get("_struct")
+        seen = id(f) in self._drawn
+        self._drawn[id(f)] = f
+        if elem is None or seen:  # untagged, or a header row repeated on the next page
+            with self.artifact(canv):
+                return draw()
+        with self.content(canv, elem):
+            return draw()
+
+    def link(self, canv, url: str, text: str) -> dict | None:
+        """Register a link annotation made inside the current element: its /StructParent and
+        /Contents. None when drawing an artifact (the link is then left out)."""
+        elem = self.current()
+        if elem is None:
+            return None
+        link = elem.add("Link")
+        key = len(self.links)
+        self.links.append(link)
+        link.kids.append(("objr", key))
+        return {"StructParent": key, "Contents": PDFString(text)}
+
+    # -- running header and footer ----------------------------------------------------------------
+    def artifact_fn(self, fn):
+        """Wrap a drawing function (the footer) so all it draws is an artifact."""
+        def wrapped(canv, *args):
+            with self.artifact(canv):
+                fn(canv, *args)
+        return wrapped
+
+
+def tagger_of(canv) -> Tagger | None:
+    return getattr(canv, "_tagger", None)
+
+
+@contextmanager
+def marked(canv, role: str, slot: int = 0, **attrs):
+    """Header part: on page 1 an element of the letterhead, placed in reading order by slot (logo,
+    name, tagline, contacts), on later pages an artifact."""
+    t = tagger_of(canv)
+    if t is None:
+        yield
+    elif role == "Artifact" or canv.getPageNumber() != 1:
+        with t.artifact(canv):
+            yield
+    else:
+        elem = t.header.add(role, **attrs)
+        t.header_slots[id(elem)] = slot
+        t.header.kids.sort(key=lambda e: t.header_slots.get(id(e), 0))  # stable: drawing order within a slot
+        with t.content(canv, elem):
+            yield
+
+
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,}[0-9]")
+_WEB = re.compile(r"(https://)?([A-Za-z0-9-]+\.)+[A-Za-z]{2,}(/\S*)?")
+
+
+def contact_url(text: str) -> str | None:
+    """The address a printed contact line points at: mailto:, tel: or https:, else None."""
+    text = text.strip()
+    m = _EMAIL.fullmatch(text.split()[-1]) if text else None
+    if m:
+        return "mailto:" + m.group(0)
+    m = _WEB.fullmatch(text)
+    if m:
+        return text if text.startswith("https://") else "https://" + text
+    m = _PHONE.search(text)
+    if m and not re.search(r"[0-9]\s*[-–]\s*[0-9]{1,2}\s*(am|pm|:)", text, re.I) and ":" not in m.group(0):
+        digits = re.sub(r"[^0-9+]", "", m.group(0))
+        if len(digits.lstrip("+")) >= 5:
+            return "tel:" + digits
+    return None
+
+
+def link(canv, url: str | None, rect: tuple[float, float, float, float], text: str = "") -> None:
+    """A link annotation over rect (absolute), tied to the element being drawn (tagged canvases
+    only: an untagged link would be an untagged annotation)."""
+    if url and tagger_of(canv) is not None:
+        canv.linkURL(url, rect, relative=1, thickness=0, _text=text)
+
+
+def tagging_canvas(base: type, tagger: Tagger) -> type:
+    """A canvas class that knows its tagger and ties link annotations into the structure."""
+
+    class TaggingCanvas(base):
+        _tagger = tagger
+
+        def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
+            extra = tagger.link(self, url, kw.pop("_text", None) or _describe(url))
+            if extra is None:
+                return None
+            kw.update(extra)
+            return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+
+    return TaggingCanvas
+
+
+def _describe(url: str) -> str:
+    for scheme, what in (("mailto:", "Email "), ("tel:", "Phone "), ("https://", "")):
+        if url.startswith(scheme):
+            return what + url[len(scheme):].rstrip("/")
+    return url
+
+
+# -- reportlab hooks (installed once; inert unless the canvas carries a tagger) --------------------
+def _wrap_draw_on(cls):
+    original = cls.drawOn
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        t = tagger_of(canvas)
+        if t is None:
+            return original(self, canvas, x, y, _sW)
+        return t.draw_flowable(self, canvas, lambda: original(self, canvas, x, y, _sW))
+
+    drawOn._tagging = True
+    cls.drawOn = drawOn
+
+
+def _li_draw_on(self, canv, x, y, _sW=0):
+    t = tagger_of(canv)
+    if self._bullet:
+        if t is None:
+            self._bullet.drawOn(self, canv, x, y, 0)
+        else:
+            elem = self._flowable.__dict__.get("_struct")
+            li = elem
+            while li is not None and li.role != "LI":
+                li = li.parent
+            if li is not None and li.lbl is not None and not li.lbl.kids:
+                with t.content(canv, li.lbl):
+                    self._bullet.drawOn(self, canv, x, y, 0)
+            else:
+                with t.artifact(canv):
+                    self._bullet.drawOn(self, canv, x, y, 0)
+    self._flowable.drawOn(canv, x + self._leftIndent, y, max(0, _sW - self._leftIndent - self._rightIndent))
+
+
+def _artifact_method(cls, name):
+    original = getattr(cls, name)
+
+    def method(self, *args, **kwargs):
+        t = tagger_of(self.canv)
+        if t is None:
+            return original(self, *args, **kwargs)
+        with t.artifact(self.canv):
+            return original(self, *args, **kwargs)
+
+    setattr(cls, name, method)
+
+
+def _draw_cell(original):
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        t = tagger_of(self.canv)
+        if t is None or isinstance(cellval, (tuple, list, Flowable)):
+            return original(self, cellval, cellstyle, pos, size)
+        with t.artifact(self.canv):  # a bare string cell (the builder only makes empty ones)
+            return original(self, cellval, cellstyle, pos, size)
+    return _drawCell
+
+
+def _split(original):
+    def split(self, *args, **kwargs):
+        pieces = original(self, *args, **kwargs)
+        elem = self.__dict__.get("_struct")
+        if elem is not None:
+            for piece in pieces:
+                if piece is not self:
+                    piece._struct = elem  # both halves of a split paragraph are one element
+        return pieces
+    return split
+
+
+def install() -> None:
+    if getattr(Flowable.drawOn, "_tagging", False):
+        return
+    _wrap_draw_on(Flowable)
+    _wrap_draw_on(Drawing)
+    LIIndenter.drawOn = _li_draw_on
+    _artifact_method(Table, "_drawBkgrnd")
+    _artifact_method(Table, "_drawLines")
+    Table._drawCell = _draw_cell(Table._drawCell)
+    Paragraph.split = _split(Paragraph.split)
+
+
+install()
