@@ -146,11 +146,13 @@ def _expected(err: dict, info) -> str:
     ctx = err.get("ctx") or {}
     lo, hi = _bounds(info)
     if kind in ("int_parsing", "int_type", "int_from_float", "greater_than_equal", "less_than_equal"):
+        # a float field out of range (a layout's type.body) takes fractions: not "a whole number"
+        number = "number" if info is not None and _unwrap(info.annotation) is float else "whole number"
         if lo is not None and hi is not None:
-            return f"a whole number from {lo} to {hi}"
+            return f"a {number} from {lo} to {hi}"
         if lo is not None:
-            return f"a whole number of at least {lo}"
-        return "a whole number"
+            return f"a {number} of at least {lo}"
+        return f"a {number}"
     if kind in ("float_parsing", "float_type"):
         return "a number"
     if kind in ("string_type", "string_sub_type"):
