@@ -77,7 +77,9 @@ def load_picture(folder: Path, name: str, doc: Document, where: tuple) -> Pictur
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning,
             Image.DecompressionBombError) as exc:
-        raise HandoutError(doc.problem(where, f"{name!r} is not a readable PNG or JPEG image ({exc})")) from None
+        # Pillow's "cannot identify image file <_io.BytesIO object at 0x...>" names a memory address
+        reason = "not a picture file Pillow recognises" if isinstance(exc, UnidentifiedImageError) else exc
+        raise HandoutError(doc.problem(where, f"{name!r} is not a readable PNG or JPEG image ({reason})")) from None
     if image.width < 1 or image.height < 1:
         raise HandoutError(doc.problem(where, "image has no pixels"))
     if image.mode not in ("RGB", "RGBA", "L"):
