@@ -117,7 +117,8 @@ def parse(text: str, file: str) -> Document:
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
+        # both halves: "expected a single document in the stream, but found another document"
+        what = ", ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise HandoutError(Problem(f"invalid YAML: {what}", file, line, col)) from None
     except yaml.YAMLError as exc:
