@@ -33,6 +33,8 @@ def _digest(*parts: str) -> str:
 class Hasher:
     """Hashes of input files and folders, each computed once."""
 
+    sources = Path(__file__).parent  # the package whose source files are part of the generator
+
     def __init__(self, root: Path):
         self.root = root
         self._files: dict[Path, str] = {}
@@ -82,7 +84,7 @@ class Hasher:
         """The version, the package's source files, the libraries that write the bytes, and the fonts."""
         if self._generator is None:
             from .fonts import FACES, font_folder
-            package = Path(__file__).parent
+            package = self.sources
             parts = [__version__, os.environ.get("SOURCE_DATE_EPOCH", "").strip()]
             for lib in ("reportlab", "pypdf", "rl_accel"):
                 try:

@@ -198,7 +198,7 @@ def plan(project: Project, m: Manifest, doc: Document) -> Plan:
                 if lang not in p.title:
                     problems.append(doc.problem(("packets", i, "title"), f"no title for language '{lang}'"))
     if problems:
-        raise HandoutError(problems)
+        raise HandoutError(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column or 0)))
 
     jobs: dict[tuple, Job] = {}
     seen: dict[Path, tuple] = {}
