@@ -28,8 +28,14 @@ def validate(model: type[M], doc: Document, context: dict | None = None) -> M:
     try:
         return model.model_validate(doc.data, context=context)
     except pydantic.ValidationError as exc:
-        problems = [_problem(model, doc, err) for err in exc.errors()]
-        raise HandoutError(sorted(set(problems), key=lambda p: (p.line or 0, p.column or 0))) from None
+        # One line per place, in a stable order. A value that fits no member of a union (a colour is
+        # '#RRGGBB' or {brand, fallback}) fails once per member at the same place: keep the first.
+        # (A set here made the order of same-place problems change from run to run.)
+        problems: dict = {}
+        for err in exc.errors():
+            problem = _problem(model, doc, err)
+            problems.setdefault((problem.line, problem.column, problem.path), problem)
+        raise HandoutError(sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0))) from None
 
 
 def _data_path(doc: Document, loc: tuple) -> tuple:
