@@ -53,6 +53,7 @@ class Tagger:
         self.stack: list[Elem | None] = []       # open marked-content sequences (None: artifact)
         self._drawn: dict[int, object] = {}      # flowables already drawn (repeated table rows)
         self.header_slots: dict[int, int] = {}
+        self._level = 0  # last heading level, so the tree never skips one (a callout title after H1)
 
     # -- before the build: flowables -> element tree ---------------------------------------------
     def prepare(self, flowables: list) -> None:
@@ -79,7 +80,10 @@ class Tagger:
             self._table(f, role, parent)
         elif role == "Figure":
             f._struct = parent.add("Figure", alt=getattr(f, "alt", None))
-        elif role in ("H1", "H2", "H3", "H4", "P"):
+        elif role in ("H1", "H2", "H3", "H4"):
+            self._level = min(int(role[1]), self._level + 1)
+            f._struct = parent.add(f"H{self._level}")
+        elif role == "P":
             f._struct = parent.add(role)
         elif isinstance(f, Paragraph):
             f._struct = parent.add("P")
