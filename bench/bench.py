@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Batch benchmark (#4): 20 clinics x 3 handouts x 2 languages x 2 papers = 240 PDFs.
+
+    python bench/bench.py [--jobs N] [--layout standard] [--keep DIR]
+
+Makes a temporary project (the repo's content and layouts, 20 clinics copied from clinics/example
+with varied names and colours), then times, each in a fresh process:
+  1. a cold batch into an empty output folder with N workers (and with 1 worker, for per core),
+  2. the same batch again, unchanged (everything up to date),
+  3. a cold single-handout `build`.
+It prints handouts per second, the rerun's time, mean bytes per PDF and peak memory. Handouts that do
+not currently fit their page budget are left out (and named): the batch uses the ones that fit.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+HANDOUTS = ("overview", "exercises", "prevention")
+LANGS = ("en", "es")
+PAPERS = ("letter", "a4")
+COLOURS = ["#17406E", "#1F6F5C", "#6B2D5C", "#7A3B0C", "#2E4A1E", "#0B4F6C", "#5B2A86", "#8A1C1C",
+           "#1D3557", "#3D405B"]
+WORDS = ["River", "Lake", "Hill", "Oak", "Cedar", "Harbor", "Summit", "Valley", "Maple", "Bridge"]
+
+
+def make_project(root: Path, clinics: int) -> None:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    example = REPO / "clinics" / "example"
+    text = (example / "clinic.yaml").read_text(encoding="utf-8")
+    for i in range(clinics):
+        folder = root / "clinics" / f"clinic-{i:02d}"
+        shutil.copytree(example, folder)
+        name = f"{WORDS[i % 10]}{'side' if i < 10 else ' Park'} Physiotherapy {i + 1}"
+        body = text.replace("Riverside Physiotherapy & Sports Care", name)
+        body = body.replace('"#17406E"', f'"{COLOURS[i % 10]}"').replace('"#1F6F5C"', f'"{COLOURS[(i + 3) % 10]}"')
+        (folder / "clinic.yaml").write_text(body, encoding="utf-8")
+
+
+def fitting(root: Path, layout: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(handout id, lang, paper) that fit their budget with the example clinic, and the ones left out."""
+    from handouts.build import Project, build_handout
+    from handouts.errors import HandoutError
+    project = Project(root)
+    clinic = project.clinic(root / "clinics" / "clinic-00")
+    ok, left = [], []
+    for lang in LANGS:
+        for hid in HANDOUTS:
+            files = [h for h in project.handout_files(lang) if h.id == hid]
+            for paper in PAPERS:
+                try:
+                    build_handout(project, clinic, files[0], layout, paper)
+                    ok.append((hid, lang, paper))
+                except (HandoutError, IndexError) as exc:
+                    left.append(f"{hid} ({lang}, {paper}): {str(exc).splitlines()[0][:90] if str(exc) else 'missing'}")
+    return ok, left
+
+
+def write_manifests(root: Path, ok: list, layout: str) -> list[Path]:
+    """One manifest per (lang, paper) group, so only fitting combinations are built."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for hid, lang, paper in ok:
+        groups.setdefault((lang, paper), []).append(hid)
+    paths = []
+    for (lang, paper), ids in sorted(groups.items()):
+        path = root / f"bench-{lang}-{paper}.yaml"
+        path.write_text(f"clinics: [clinics/*]\nhandouts: [{', '.join(ids)}]\nlanguages: [{lang}]\n"
+                        f"papers: [{paper}]\nlayouts: [{layout}]\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def run(cmd: list[str], root: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    took = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return took
+
+
+def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> float:
+    """One `generate.py batch` per manifest; the time is the sum (each starts its own workers)."""
+    if fresh:
+        shutil.rmtree(root / "output", ignore_errors=True)
+    return sum(run([sys.executable, str(REPO / "generate.py"), "batch", str(m), "-q", "--jobs", str(jobs)], root)
+               for m in manifests)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--clinics", type=int, default=20)
+    ap.add_argument("--layout", default="standard")
+    ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-")) if args.keep is None else args.keep
+    root = tmp / "project"
+    shutil.rmtree(root, ignore_errors=True)
+    make_project(root, args.clinics)
+    ok, left = fitting(root, args.layout)
+    if not ok:
+        sys.exit("no handout fits its page budget; nothing to benchmark")
+    manifests = write_manifests(root, ok, args.layout)
+    n = len(ok) * args.clinics
+
+    cold_n = batch(root, manifests, args.jobs, fresh=True)
+    outputs = sorted((root / "output").rglob("*.pdf"))
+    assert len(outputs) == n, (len(outputs), n)
+    sizes = [p.stat().st_size for p in outputs]
+    pages = []
+    from pypdf import PdfReader
+    for p in outputs:
+        pages.append(len(PdfReader(p).pages))
+    rerun = batch(root, manifests, args.jobs, fresh=False)
+    cold_1 = batch(root, manifests, 1, fresh=True)
+    single = run([sys.executable, str(REPO / "generate.py"), "build", "--clinic", "clinics/clinic-00",
+                  "--handout", ok[0][0], "--lang", ok[0][1], "--paper", ok[0][2], "--layout", args.layout,
+                  "--out", "single"], root)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    two_page = [s for s, pg in zip(sizes, pages) if pg == 2]
+    print(f"date:      {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"machine:   {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(f"batch:     {args.clinics} clinics x {len(ok)} (handout, language, paper) = {n} PDFs, layout {args.layout}"
+          f" ({len(manifests)} manifest runs)")
+    if left:
+        print(f"left out (over budget now): {len(left)}")
+        for line in left:
+            print(f"    {line}")
+    print(f"pages:     {sum(pages)} in all, {sum(pages) / n:.2f} per PDF "
+          f"({pages.count(1)} one-page, {pages.count(2)} two-page)")
+    print(f"cold batch, {args.jobs} workers: {cold_n:.2f} s = {n / cold_n:.1f} handouts/s total, "
+          f"{n / cold_n / args.jobs:.1f} per core")
+    print(f"cold batch, 1 worker:  {cold_1:.2f} s = {n / cold_1:.1f} handouts/s")
+    print(f"unchanged rerun: {rerun:.2f} s wall ({len(manifests)} process starts included)")
+    print(f"cold single handout build: {single:.2f} s wall")
+    print(f"bytes per PDF: mean {sum(sizes) / n / 1024:.1f} KB, max {max(sizes) / 1024:.1f} KB"
+          + (f"; two-page mean {sum(two_page) / len(two_page) / 1024:.1f} KB" if two_page else ""))
+    print(f"peak memory (largest process): {peak:.0f} MB")
+    if args.keep is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
