@@ -123,7 +123,15 @@ def _clinics(project: Project, m: Manifest, doc: Document, problems: list) -> li
                                                             f"{project.clinics_dir.name}/: {known}"))
                 continue
             matches = [folder]
+        # a clinic folder stays inside the project and is named by an id: its name goes into output
+        # paths (<clinic>), so '..' or /etc would put PDFs somewhere else
+        outside = [p for p in matches if not p.resolve().is_relative_to(root.resolve()) or not re.match(SLUG, p.name)]
+        for p in outside:
+            problems.append(doc.problem(("clinics", i), "a clinic folder must be inside the project folder and named "
+                                                        f"by a short id (a-z, 0-9, -), got {entry!r}"))
         for p in matches:
+            if p in outside:
+                continue
             if p.resolve() not in {f.resolve() for f in found}:
                 found.append(p)
     names = [p.name for p in found]
