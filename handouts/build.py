@@ -33,6 +33,7 @@ from .theme import resolve_theme
 from .yamlfile import Document, load
 
 PAPERS = ("letter", "a4")
+_FIT_HINTS: dict[tuple, int] = {}  # (content file, layout, paper) -> the fit step that fitted last time
 
 
 @dataclass(frozen=True)
@@ -215,24 +216,44 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     budget = handout.pages * layout.page_factor
     stamp = timestamp_for(handout.review.reviewed)
     width = body_width(layout, paper)
-    last = None
-    for scale in fit_steps(layout):
-        styles = make_styles(layout, theme, fonts, scale)
-        builder = Builder(styles, labels, pictures, width)
-        flowables = builder.title(h)
-        for block in h.blocks:
-            flowables += builder.block(block)
-        flowables += builder.end_matter(h, escape_text(clinic.clinic.name))
-        try:
-            out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp)
-        except LayoutError as exc:
-            raise HandoutError(Problem(f"a block is too large to fit on one page ({str(exc)[:120]})",
-                                       doc.file)) from None
-        except ValueError as exc:
-            raise HandoutError(Problem(f"the text has markup reportlab cannot read ({exc})", doc.file)) from None
-        if out.pages <= budget:
-            return Built(out.pdf, out.pages, budget, scale, styles.body_size, rendered)
-        last = (out, styles.body_size)
+    steps = fit_steps(layout)
+    tried: dict[int, tuple] = {}
+
+    def fits(i: int) -> bool:
+        if i not in tried:
+            styles = make_styles(layout, theme, fonts, steps[i])
+            builder = Builder(styles, labels, pictures, width)
+            flowables = builder.title(h)
+            for block in h.blocks:
+                flowables += builder.block(block)
+            flowables += builder.end_matter(h, escape_text(clinic.clinic.name))
+            try:
+                out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp)
+            except LayoutError as exc:
+                raise HandoutError(Problem(f"a block is too large to fit on one page ({str(exc)[:120]})",
+                                           doc.file)) from None
+            except ValueError as exc:
+                raise HandoutError(Problem(f"the text has markup reportlab cannot read ({exc})", doc.file)) from None
+            tried[i] = (out, styles.body_size)
+        return tried[i][0].pages <= budget
+
+    # The answer is the first fit step that fits. Steps only shrink spacing and type, so once a step
+    # does not fit, no earlier one does: start at the step that fitted last time for this handout,
+    # layout and paper (e.g. for the previous clinic), then walk back while the step before also fits.
+    hint = (hf.path, layout_id, paper)
+    i = min(_FIT_HINTS.get(hint, 0), len(steps) - 1)
+    if fits(i):
+        while i > 0 and fits(i - 1):
+            i -= 1
+    else:
+        i += 1
+        while i < len(steps) and not fits(i):
+            i += 1
+    if i < len(steps):
+        _FIT_HINTS[hint] = i
+        out, size = tried[i]
+        return Built(out.pdf, out.pages, budget, steps[i], size, rendered)
+    last = tried[len(steps) - 1]
     out, size = last
     over = out.pages - budget - 1 + out.last_page_fill
     raise HandoutError(doc.problem(("pages",),
