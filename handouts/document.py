@@ -78,9 +78,19 @@ class HandoutDoc(BaseDocTemplate):
 
 @dataclass
 class Rendered:
-    pdf: bytes
+    raw: bytes  # reportlab's output, marked content but no structure tree yet
     pages: int
     last_page_fill: float  # 0..1 of the last page's text area used
+    tagger: Tagger | None = None
+    archive: bool = False
+
+    @property
+    def pdf(self) -> bytes:
+        """The finished tagged PDF, written on first use (only the fitted rendering pays for it)."""
+        if self.tagger is not None:
+            self.raw = taggedpdf.finish(self.raw, self.tagger, self.archive)
+            self.tagger = None
+        return self.raw
 
 
 class Painter:
@@ -184,7 +194,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
                      keywords=meta["keywords"], creator=meta["creator"], producer=meta["creator"],
                      initialFontName=fonts.regular, initialFontSize=layout.type.body)
     doc.addPageTemplates([PageTemplate("page", frames=frames, onPage=painter.header)])
-    tagger = Tagger()
+    tagger = Tagger(fonts.regular)
     tagger.prepare(flowables)
     canvasmaker = tagging_canvas(numbered_canvas(info, tagger.artifact_fn(painter.footer)), tagger)
 
@@ -199,7 +209,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
     fill = 1.0
     if doc.last_y is not None and doc.frame_height:
         fill = max(0.0, min(1.0, 1 - doc.last_y / doc.frame_height))
-    return Rendered(taggedpdf.finish(buf.getvalue(), tagger, archive), pages, fill)
+    return Rendered(buf.getvalue(), pages, fill, tagger, archive)
 
 
 def body_width(layout, paper: str) -> float:

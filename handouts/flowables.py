@@ -22,6 +22,11 @@ from .templating import escape_text as esc
 from .templating import plain
 
 
+def link(url: str, markup: str) -> str:
+    """Markup for printed text that is also a link (a link annotation in the PDF)."""
+    return f'<a href="{esc(url)}">{markup}</a>'
+
+
 def tag(flowable, role: str, **info):
     flowable.role = role
     for key, value in info.items():
@@ -261,7 +266,7 @@ class Builder:
         drawing.add(widget)
         alt = b.alt or f"{plain(b.label)}: {b.url}"
         figure = tag(drawing, "Figure", alt=alt)
-        text = [self.para(f"<b>{b.label}</b>"), self.para(esc(b.url), s.table_cell),
+        text = [self.para(f"<b>{b.label}</b>"), self.para(link(b.url, esc(b.url)), s.table_cell),
                 self.para(esc(self.labels.scan_hint), s.note)]
         table = Table([[figure, text]], colWidths=[size + 12, self.width - size - 12])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -270,7 +275,8 @@ class Builder:
     # -- generated end matter ----------------------------------------------------------------
     def end_matter(self, handout: c.Handout, clinic_name: str) -> list:
         s, L = self.s, self.labels
-        sources = [f"{src.publisher}: {src.title}. {esc(src.url.removeprefix('https://').removeprefix('www.'))}"
+        sources = [f"{src.publisher}: {src.title}. "
+                   f"{link(src.url, esc(src.url.removeprefix('https://').removeprefix('www.')))}"
                    for src in handout.sources]
         r = handout.review
         dates = esc(f"{L.version} {r.version} · {L.reviewed} {r.reviewed.isoformat()} · "

@@ -137,22 +137,29 @@ def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
         _archive(pdf)
     _drop_unused_fonts(pdf)
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.preserve if archive else
-             pikepdf.ObjectStreamMode.generate)
+    # reportlab already compressed every stream; recompressing costs more than the whole tagging
+    pdf.save(out, deterministic_id=True, compress_streams=False,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
 def _drop_unused_fonts(pdf) -> None:
-    """reportlab lists Helvetica in the page resources even when no text uses it; an unused,
-    unembedded font is noise to PDF/UA and PDF/A checkers."""
+    """reportlab lists Helvetica in the page resources (a Tf for empty table cells) though no text uses
+    it; an unused, unembedded font is noise to PDF/UA and PDF/A checkers."""
     used, dicts = set(), []
+    if not any("/FontDescriptor" not in f and "/DescendantFonts" not in f
+               for page in pdf.pages for f in page.obj.get("/Resources", {}).get("/Font", {}).values()):
+        return  # every font is embedded; nothing worth a content-stream parse
     for page in pdf.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font")
         if fonts is not None:
             dicts.append(fonts)
-        for operands, _ in pikepdf.parse_content_stream(page, "Tf"):
-            used.add(str(operands[0]))
+        font = None
+        for operands, op in pikepdf.parse_content_stream(page, "Tf Tj TJ ' \""):
+            if str(op) == "Tf":
+                font = str(operands[0])
+            else:
+                used.add(font)
     for fonts in dicts:
         for name in list(fonts.keys()):
             if name not in used:

@@ -45,7 +45,8 @@ class Elem:
 class Tagger:
     """Collects the structure tree of one rendering and writes the marked-content operators."""
 
-    def __init__(self):
+    def __init__(self, font: str | None = None):
+        self.font = font  # for table cells' own (unused) text state, instead of reportlab's Helvetica
         self.root = Elem("Document")
         self.header = self.root.add("Div", title="Letterhead")
         self.pages: dict[int, list[Elem]] = {}   # page index -> element of each MCID
@@ -74,8 +75,7 @@ class Tagger:
             for item in f._flowables:
                 li = lst.add("LI")
                 li.lbl = li.add("Lbl")
-                body = li.add("LBody")
-                self._add(list(item._flowables) if isinstance(item, ListItem) else item, body)
+                self._body(li, list(item._flowables) if isinstance(item, ListItem) else [item])
         elif isinstance(f, Table):
             self._table(f, role, parent)
         elif role == "Figure":
@@ -89,16 +89,27 @@ class Tagger:
             f._struct = parent.add("P")
         # anything else draws as an artifact
 
+    def _body(self, li: Elem, flowables: list) -> None:
+        """LBody of a list item; a lone paragraph's text goes straight into the LBody."""
+        body = li.add("LBody")
+        paras = [f for f in flowables if isinstance(f, Paragraph) and getattr(f, "role", "P") == "P"]
+        if len(paras) == 1 and all(f is paras[0] or getattr(f, "role", None) == "Artifact" for f in flowables):
+            paras[0]._struct = body
+        else:
+            self._add(flowables, body)
+
     def _table(self, t: Table, role: str | None, parent: Elem) -> None:
         rows = t._cellvalues
+        if self.font:  # every cell sets its font before drawing, even a flowable cell
+            for style in (cs for row in t._cellStyles for cs in row):
+                style.fontname = self.font
         if role == "Aside":
             box = parent.add("Aside", title=getattr(t, "kind", None))
             self._add(list(getattr(t, "cells", None) or [c for r in rows for c in r]), box)
         elif role == "L":  # a checklist: tick box (artifact) + text per row
             lst = parent.add("L")
             for row in rows:
-                body = lst.add("LI").add("LBody")
-                self._add(list(row), body)
+                self._body(lst.add("LI"), list(row))
         elif role == "Table" and (getattr(t, "header_row", False) or getattr(t, "header_col", False)):
             table = parent.add("Table")
             for r, row in enumerate(rows):
@@ -310,6 +321,8 @@ def _draw_cell(original):
         t = tagger_of(self.canv)
         if t is None or isinstance(cellval, (tuple, list, Flowable)):
             return original(self, cellval, cellstyle, pos, size)
+        if cellval == "":
+            return None  # nothing to draw (and no stray Helvetica in the resources)
         with t.artifact(self.canv):  # a bare string cell (the builder only makes empty ones)
             return original(self, cellval, cellstyle, pos, size)
     return _drawCell
