@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import __version__
+from . import __version__, speedups  # noqa: F401  (speedups: byte-neutral reportlab caches)
 from .clinic import ClinicProfile, load_clinic
 from .content import SLUG, Exercise, Handout
 from .document import PageInfo, body_width, render_pdf
