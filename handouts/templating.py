@@ -6,10 +6,12 @@ author's own `**bold**` and `*italic*`.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 
 import jinja2
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -28,18 +30,56 @@ def _finalize(value):
     return Markup(str(escape(value)).replace("*", "&#42;"))
 
 
-class _Environment(SandboxedEnvironment):
-    """The sandbox, plus a cap on `*` and `**` so a template cannot build huge values."""
+# What a handout's text may contain: values, filters, tests, operators and {% if %}. No loops, no
+# {% set %}, no macros and no method calls: with those, a few lines of template can run for hours or
+# build gigabytes ({% for %} three deep, x ~ x doubled by {% set %}, '%0999999999d' % 1,
+# clinic.address.center(10**9)) - the sandbox stops attribute access, not that.
+_ALLOWED = (nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter,
+            nodes.Test, nodes.If, nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
+            nodes.Neg, nodes.Pos, nodes.Concat, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv,
+            nodes.Mod, nodes.Pow, nodes.Slice, nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair, nodes.Keyword)
+_NAMES = {"For": "{% for %}", "Assign": "{% set %}", "AssignBlock": "{% set %}", "Macro": "{% macro %}",
+          "Call": "calling a method or function", "CallBlock": "{% call %}", "FilterBlock": "{% filter %}",
+          "With": "{% with %}", "Include": "{% include %}", "Import": "{% import %}",
+          "FromImport": "{% from %}", "Extends": "{% extends %}", "Block": "{% block %}"}
 
-    intercepted_binops = frozenset(["*", "**"])
+
+def _too_long(value) -> bool:
+    return isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT
+
+
+def _capped(fn):
+    """A filter that refuses long inputs and long results (`x|replace('a', x)` squares the length)."""
+
+    @functools.wraps(fn)
+    def filter_(*args, **kwargs):
+        if any(_too_long(a) for a in list(args) + list(kwargs.values())):
+            raise jinja2.exceptions.SecurityError("value too long for a filter")
+        out = fn(*args, **kwargs)
+        if _too_long(out):
+            raise jinja2.exceptions.SecurityError("result would be too long")
+        return out
+
+    return filter_
+
+
+class _Environment(SandboxedEnvironment):
+    """The sandbox, plus caps on `*`, `**` and `%` so a template cannot build huge values."""
+
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+        if operator == "**" and ((isinstance(right, (int, float)) and abs(right) > 100)
+                                 or (isinstance(left, (int, float)) and abs(left) > 1_000_000)):
             raise jinja2.exceptions.SecurityError("exponent too large")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
+                if isinstance(seq, (list, tuple)) and isinstance(n, int):
+                    raise jinja2.exceptions.SecurityError("repeating a list is not allowed")
+                if isinstance(seq, str) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
                     raise jinja2.exceptions.SecurityError("result would be too long")
+        if operator == "%" and isinstance(left, str):
+            raise jinja2.exceptions.SecurityError("'%' text formatting is not allowed")
         return super().call_binop(context, operator, left, right)
 
 
@@ -47,7 +87,7 @@ def make_environment() -> SandboxedEnvironment:
     env = _Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
                                keep_trailing_newline=False)
     env.globals.clear()
-    env.filters = {k: v for k, v in env.filters.items()
+    env.filters = {k: _capped(v) for k, v in env.filters.items()
                    if k in {"upper", "lower", "title", "capitalize", "trim", "replace", "default", "length",
                             "first", "last", "join", "e", "escape", "int", "string", "round"}}
     return env
@@ -87,6 +127,13 @@ class Renderer:
         file, line, column, path = where
         try:
             ast = self.env.parse(source)
+            for node in ast.find_all(nodes.Node):
+                if not isinstance(node, _ALLOWED):
+                    kind = _NAMES.get(type(node).__name__, type(node).__name__)
+                    self.problems.append(Problem(
+                        f"templates may insert values ({{{{ clinic.phone }}}}), with filters and {{% if %}}; "
+                        f"{kind} is not allowed", file, line, column, path))
+                    return ""
             for node in ast.find_all(jinja2.nodes.TemplateData):
                 node.data = _escape_literal(node.data)
             code = self.env.compile(ast)
