@@ -6,7 +6,9 @@ for every document: it deflates the image's raw pixels (hundreds of KB) and rebu
 subset. Both results depend only on their inputs, so we memoise them:
 
 * image XObjects by reportlab's own content digest of the pixels (and the mask and A85 setting);
-* font subsets by (font file, glyph list).
+* font subsets by (font file, glyph list);
+* paragraph parsing and line breaking by (markup, every style attribute, the widths broken at before,
+  width): the same sentence in the same style breaks the same way for every clinic.
 
 And no ASCII85: it makes streams 25% bigger and costs time; the tagging pass (pikepdf) decodes it anyway.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.platypus import paragraph
 
 _IMAGES: dict = {}
 _SUBSETS: dict = {}
@@ -73,6 +76,71 @@ def _patch_subsets() -> None:
     cls._handouts_cached = True
 
 
+_PARSED: dict = {}
+_BREAKS: dict = {}
+_STYLES: dict = {}
+
+
+def _style_key(style) -> tuple:
+    """Every attribute of a ParagraphStyle (own or inherited), as a hashable value."""
+    hit = _STYLES.get(id(style))
+    if hit is not None and hit[0] is style:
+        return hit[1]
+    key = tuple((name, repr(getattr(style, name, None))) for name in sorted(style.defaults)) + (style.name,)
+    if len(_STYLES) >= 8 * _MAX:
+        _STYLES.clear()
+    _STYLES[id(style)] = (style, key)  # the style is kept alive, so its id is not reused meanwhile
+    return key
+
+
+def _patch_paragraphs() -> None:
+    cls = paragraph.Paragraph
+    if getattr(cls, "_handouts_cached", False):
+        return
+    init, break_lines = cls.__init__, cls.breakLines
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        if (frags is not None or style is None or not isinstance(text, str) or bulletText is not None
+                or getattr(style, "bulletText", None) is not None or type(self) is not cls):
+            return init(self, text, style, bulletText, frags, caseSensitive, encoding)
+        key = (text, _style_key(style), caseSensitive, encoding)
+        hit = _PARSED.get(key)
+        if hit is None:
+            init(self, text, style, bulletText, frags, caseSensitive, encoding)
+            if len(_PARSED) >= 8 * _MAX:
+                _PARSED.clear()
+            _PARSED[key] = (self.text, self.style is style, self.style, self.frags, self.bulletText)
+        else:
+            self.caseSensitive, self.encoding, self.debug = caseSensitive, encoding, 0
+            self.text, same, parsed_style, self.frags, self.bulletText = hit
+            self.style = style if same else parsed_style
+        self._hkey = (key, ())
+
+    def breakLines(self, width):
+        hkey = self.__dict__.get("_hkey")
+        if hkey is None:
+            return break_lines(self, width)
+        wkey = tuple(width) if isinstance(width, (list, tuple)) else width
+        key = (hkey, wkey)
+        hit = _BREAKS.get(key)
+        if hit is None:
+            result = break_lines(self, width)
+            if len(_BREAKS) >= 8 * _MAX:
+                _BREAKS.clear()
+            hit = _BREAKS[key] = (result, self.frags, self.__dict__.get("_width_max"))
+        else:
+            result, self.frags, width_max = hit
+            if width_max is not None:
+                self._width_max = width_max
+        self._hkey = (hkey[0], hkey[1] + (wkey,))
+        return hit[0]
+
+    cls.__init__ = __init__
+    cls.breakLines = breakLines
+    cls._handouts_cached = True
+
+
 rl_config.useA85 = 0
 _patch_images()
 _patch_subsets()
+_patch_paragraphs()
