@@ -26,7 +26,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+CODE = REPO  # the code the timed processes run (a snapshot, see main)
+if "--run" not in sys.argv:          # the timed runs import the snapshot given in PYTHONPATH
+    sys.path.insert(0, str(REPO))
 
 HANDOUTS = ("overview", "exercises", "prevention")
 LANGS = ("en", "es")
@@ -83,22 +85,35 @@ def write_manifests(root: Path, ok: list, layout: str) -> list[Path]:
     return paths
 
 
-def run(cmd: list[str], root: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(REPO)))
-    took = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-    return took
-
-
-def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> float:
-    """One `generate.py batch` per manifest; the time is the sum (each starts its own workers)."""
+def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> tuple[float, float]:
+    """All manifests as one batch in one fresh process: (wall seconds, seconds inside run_plan)."""
     if fresh:
         shutil.rmtree(root / "output", ignore_errors=True)
-    return sum(run([sys.executable, str(REPO / "generate.py"), "batch", str(m), "-q", "--jobs", str(jobs)], root)
-               for m in manifests)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--run", str(jobs), *map(str, manifests)], cwd=root,
+                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(CODE)))
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"batch failed:\n{proc.stderr[-3000:]}")
+    return wall, float(proc.stdout.split()[-1])
+
+
+def run_manifests(jobs: int, manifests: list[str]) -> None:
+    """--run: what `generate.py batch` does, for several manifests at once; prints run_plan's time."""
+    from handouts.batch import run_plan
+    from handouts.build import Project
+    from handouts.manifest import Plan, load_manifest
+    project = Project(Path.cwd())
+    plan = Plan([], [])
+    for m in manifests:
+        p, _ = load_manifest(project, Path(m))
+        plan.jobs += p.jobs
+    start = time.perf_counter()
+    tally = run_plan(project, plan, jobs, quiet=True)
+    took = time.perf_counter() - start
+    if tally.failed:
+        sys.exit(f"{len(tally.failed)} failed: {tally.failed[0]}")
+    print(took)
 
 
 def main() -> int:
@@ -107,30 +122,41 @@ def main() -> int:
     ap.add_argument("--clinics", type=int, default=20)
     ap.add_argument("--layout", default="standard")
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    ap.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.run:
+        run_manifests(int(args.run[0]), args.run[1:])
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-")) if args.keep is None else args.keep
     root = tmp / "project"
     shutil.rmtree(root, ignore_errors=True)
     make_project(root, args.clinics)
+    # a snapshot of the code: the generator's source files are an input, and the working tree may change
+    global CODE
+    CODE = tmp / "code"
+    shutil.rmtree(CODE, ignore_errors=True)
+    shutil.copytree(REPO / "handouts", CODE / "handouts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "generate.py", CODE / "generate.py")
     ok, left = fitting(root, args.layout)
     if not ok:
         sys.exit("no handout fits its page budget; nothing to benchmark")
     manifests = write_manifests(root, ok, args.layout)
     n = len(ok) * args.clinics
 
-    cold_n = batch(root, manifests, args.jobs, fresh=True)
+    cold_n, cold_n_in = batch(root, manifests, args.jobs, fresh=True)
     outputs = sorted((root / "output").rglob("*.pdf"))
     assert len(outputs) == n, (len(outputs), n)
     sizes = [p.stat().st_size for p in outputs]
-    pages = []
     from pypdf import PdfReader
-    for p in outputs:
-        pages.append(len(PdfReader(p).pages))
-    rerun = batch(root, manifests, args.jobs, fresh=False)
-    cold_1 = batch(root, manifests, 1, fresh=True)
-    single = run([sys.executable, str(REPO / "generate.py"), "build", "--clinic", "clinics/clinic-00",
-                  "--handout", ok[0][0], "--lang", ok[0][1], "--paper", ok[0][2], "--layout", args.layout,
-                  "--out", "single"], root)
+    pages = [len(PdfReader(p).pages) for p in outputs]
+    rerun, rerun_in = batch(root, manifests, args.jobs, fresh=False)
+    cold_1, cold_1_in = batch(root, manifests, 1, fresh=True)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(CODE / "generate.py"), "build", "--clinic", "clinics/clinic-00",
+                           "--handout", ok[0][0], "--lang", ok[0][1], "--paper", ok[0][2], "--layout", args.layout,
+                           "--out", "single"], cwd=root, capture_output=True, env=dict(os.environ, PYTHONPATH=str(CODE)))
+    single = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     cpu = platform.processor() or platform.machine()
@@ -141,18 +167,18 @@ def main() -> int:
     two_page = [s for s, pg in zip(sizes, pages) if pg == 2]
     print(f"date:      {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"machine:   {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
-    print(f"batch:     {args.clinics} clinics x {len(ok)} (handout, language, paper) = {n} PDFs, layout {args.layout}"
-          f" ({len(manifests)} manifest runs)")
+    print(f"batch:     {args.clinics} clinics x {len(ok)} (handout, language, paper) = {n} PDFs, layout {args.layout}")
     if left:
         print(f"left out (over budget now): {len(left)}")
         for line in left:
             print(f"    {line}")
     print(f"pages:     {sum(pages)} in all, {sum(pages) / n:.2f} per PDF "
-          f"({pages.count(1)} one-page, {pages.count(2)} two-page)")
-    print(f"cold batch, {args.jobs} workers: {cold_n:.2f} s = {n / cold_n:.1f} handouts/s total, "
-          f"{n / cold_n / args.jobs:.1f} per core")
-    print(f"cold batch, 1 worker:  {cold_1:.2f} s = {n / cold_1:.1f} handouts/s")
-    print(f"unchanged rerun: {rerun:.2f} s wall ({len(manifests)} process starts included)")
+          f"({pages.count(1)} one-page, {pages.count(2)} two-page, {n - pages.count(1) - pages.count(2)} longer)")
+    print(f"cold batch, {args.jobs} workers: {n / cold_n_in:.1f} handouts/s total, {n / cold_n_in / args.jobs:.1f} "
+          f"per core ({cold_n_in:.2f} s in the batch, {cold_n:.2f} s wall with process start)")
+    print(f"cold batch, 1 worker:  {n / cold_1_in:.1f} handouts/s ({cold_1_in:.2f} s in the batch, "
+          f"{cold_1:.2f} s wall)")
+    print(f"unchanged rerun: {rerun_in:.3f} s in the batch, {rerun:.2f} s wall with process start")
     print(f"cold single handout build: {single:.2f} s wall")
     print(f"bytes per PDF: mean {sum(sizes) / n / 1024:.1f} KB, max {max(sizes) / 1024:.1f} KB"
           + (f"; two-page mean {sum(two_page) / len(two_page) / 1024:.1f} KB" if two_page else ""))

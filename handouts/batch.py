@@ -46,9 +46,29 @@ def _clinic(folder: Path):
         raise
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Like build.write_atomic (temporary file, then rename: never a half-written PDF) without the
+    fsync per file: `State.save` syncs once before it records any output, so an output whose bytes
+    might not have reached the disk is never marked up to date."""
+    import tempfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def _build_one(task) -> tuple:
     """(index, pages, size, problems) for one handout job; writes the PDF."""
-    from .build import build_handout, write_atomic
+    from .build import build_handout
     index, job = task
     try:
         built = build_handout(_project, _clinic(job.clinic), job.handout, job.layout, job.paper)
@@ -65,7 +85,6 @@ def _build_one(task) -> tuple:
 
 def _merge_one(task) -> tuple:
     from . import __version__
-    from .build import write_atomic
     from .packet import merge
     index, packet = task
     try:
@@ -83,6 +102,8 @@ def _merge_one(task) -> tuple:
 
 
 # -- parent side ---------------------------------------------------------------------------------
+
+SAVE_EVERY = 15.0  # seconds between state saves during a long batch
 
 @dataclass
 class Tally:
@@ -145,6 +166,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
     todo = [i for i, (j, k) in enumerate(zip(plan.jobs, keys)) if force or not state.fresh(j.output, k)]
     tally.skipped = len(plan.jobs) - len(todo)
     failed_jobs: set[int] = set()
+    saved = [time.monotonic()]
     pool = None
     if todo and jobs > 1 and len(todo) > 1:
         _init_parent_signals()
@@ -167,6 +189,9 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
                 tally.built += 1
                 tally.pages += pages
                 tally.bytes += size
+            if time.monotonic() - saved[0] > SAVE_EVERY:   # a killed batch keeps most of its work
+                state.save()
+                saved[0] = time.monotonic()
 
         outputs = [j.output for j in plan.jobs]
         _run(pool, _build_one, [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done)

@@ -140,7 +140,11 @@ class State:
             self._dirty.add(output.parent)
 
     def save(self) -> None:
+        """Record the outputs, after making sure their bytes are on disk (they are written without an
+        fsync each); the state files themselves are written atomically and synced."""
         from .build import write_atomic
+        if self._dirty and hasattr(os, "sync"):
+            os.sync()
         for folder in sorted(self._dirty):
             body = json.dumps({"version": STATE_VERSION, "outputs": dict(sorted(self._folders[folder].items()))},
                               indent=0, sort_keys=True)
