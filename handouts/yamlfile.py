@@ -108,7 +108,14 @@ class _Builder:
 
 def parse(text: str, file: str) -> Document:
     """Parse YAML text into a Document. Raises HandoutError listing every problem found."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # a control character (pasted from a word processor): PyYAML checks the whole text up front
+        at = exc.position
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise HandoutError(Problem(f"invalid YAML: the control character U+{exc.character:04X} is not allowed "
+                                   "in a YAML file; delete it", file, line, col)) from None
     try:
         node = loader.get_single_node()
         if node is None:
