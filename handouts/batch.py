@@ -122,7 +122,12 @@ class Progress:
         self.quiet = quiet
         if total and sys.stderr.isatty() and not quiet:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=what, unit="pdf", file=sys.stderr, dynamic_ncols=True,
+            try:
+                width = os.get_terminal_size(sys.stderr.fileno()).columns
+            except OSError:
+                width = 0
+            size = {"dynamic_ncols": True} if width > 0 else {"ncols": 80, "nrows": 24}  # a tty may report 0x0
+            self.bar = tqdm(total=total, desc=what, unit="pdf", file=sys.stderr, **size,
                             bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {rate_fmt} {elapsed}<{remaining} {postfix}")
 
     def done(self, output: Path, pages: int, problems: list) -> None:
