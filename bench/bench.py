@@ -67,7 +67,8 @@ def fitting(root: Path, layout: str) -> tuple[list[tuple[str, str, str]], list[s
                     build_handout(project, clinic, files[0], layout, paper)
                     ok.append((hid, lang, paper))
                 except (HandoutError, IndexError) as exc:
-                    left.append(f"{hid} ({lang}, {paper}): {str(exc).splitlines()[0][:90] if str(exc) else 'missing'}")
+                    why = re.sub(r".*needs (\d+ pages).*", r"needs \1", str(exc).splitlines()[0]) if str(exc) else "missing"
+                    left.append(f"{hid} ({lang}, {paper}): {why[:100]}")
     return ok, left
 
 
@@ -85,8 +86,9 @@ def write_manifests(root: Path, ok: list, layout: str) -> list[Path]:
     return paths
 
 
-def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> tuple[float, float]:
-    """All manifests as one batch in one fresh process: (wall seconds, seconds inside run_plan)."""
+def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> tuple[float, float, float]:
+    """All manifests as one batch in one fresh process: wall seconds, seconds inside run_plan, and the
+    CPU seconds all its processes used meanwhile (per-core speed even when other work shares the CPU)."""
     if fresh:
         shutil.rmtree(root / "output", ignore_errors=True)
     start = time.perf_counter()
@@ -95,7 +97,8 @@ def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> tuple[fl
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"batch failed:\n{proc.stderr[-3000:]}")
-    return wall, float(proc.stdout.split()[-1])
+    used, took = map(float, proc.stdout.split()[-2:])
+    return wall, took, used
 
 
 def run_manifests(jobs: int, manifests: list[str]) -> None:
@@ -108,12 +111,16 @@ def run_manifests(jobs: int, manifests: list[str]) -> None:
     for m in manifests:
         p, _ = load_manifest(project, Path(m))
         plan.jobs += p.jobs
-    start = time.perf_counter()
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    start, cpu0 = time.perf_counter(), cpu()
     tally = run_plan(project, plan, jobs, quiet=True)
-    took = time.perf_counter() - start
+    took, used = time.perf_counter() - start, cpu() - cpu0
     if tally.failed:
         sys.exit(f"{len(tally.failed)} failed: {tally.failed[0]}")
-    print(took)
+    print(used, took)
 
 
 def main() -> int:
@@ -143,14 +150,14 @@ def main() -> int:
     manifests = write_manifests(root, ok, args.layout)
     n = len(ok) * args.clinics
 
-    cold_n, cold_n_in = batch(root, manifests, args.jobs, fresh=True)
+    cold_n, cold_n_in, cold_n_cpu = batch(root, manifests, args.jobs, fresh=True)
     outputs = sorted((root / "output").rglob("*.pdf"))
     assert len(outputs) == n, (len(outputs), n)
     sizes = [p.stat().st_size for p in outputs]
     from pypdf import PdfReader
     pages = [len(PdfReader(p).pages) for p in outputs]
-    rerun, rerun_in = batch(root, manifests, args.jobs, fresh=False)
-    cold_1, cold_1_in = batch(root, manifests, 1, fresh=True)
+    rerun, rerun_in, _ = batch(root, manifests, args.jobs, fresh=False)
+    cold_1, cold_1_in, cold_1_cpu = batch(root, manifests, 1, fresh=True)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, str(CODE / "generate.py"), "build", "--clinic", "clinics/clinic-00",
                            "--handout", ok[0][0], "--lang", ok[0][1], "--paper", ok[0][2], "--layout", args.layout,
@@ -178,6 +185,8 @@ def main() -> int:
           f"per core ({cold_n_in:.2f} s in the batch, {cold_n:.2f} s wall with process start)")
     print(f"cold batch, 1 worker:  {n / cold_1_in:.1f} handouts/s ({cold_1_in:.2f} s in the batch, "
           f"{cold_1:.2f} s wall)")
+    print(f"per CPU-second (other load on the machine does not count): {n / cold_n_cpu:.1f} handouts with "
+          f"{args.jobs} workers, {n / cold_1_cpu:.1f} with 1; load average now {os.getloadavg()[0]:.2f}")
     print(f"unchanged rerun: {rerun_in:.3f} s in the batch, {rerun:.2f} s wall with process start")
     print(f"cold single handout build: {single:.2f} s wall")
     print(f"bytes per PDF: mean {sum(sizes) / n / 1024:.1f} KB, max {max(sizes) / 1024:.1f} KB"

@@ -155,7 +155,10 @@ def _run(pool, fn, tasks: list, outputs: list[Path], what: str, quiet: bool, on_
     """Run tasks in the pool (or here when pool is None), calling on_done(index, pages, size, problems)."""
     progress = Progress(len(tasks), what, quiet)
     try:
-        results = pool.imap_unordered(fn, tasks) if pool is not None else map(fn, tasks)
+        # runs of neighbouring tasks (same handout, layout and paper) go to the same worker: its fit
+        # step, line breaks and fonts are then warm; small enough chunks keep the progress bar moving
+        chunk = max(1, min(16, len(tasks) // (getattr(pool, "_processes", 1) * 4)))
+        results = pool.imap_unordered(fn, tasks, chunksize=chunk) if pool is not None else map(fn, tasks)
         for index, pages, size, problems in results:
             on_done(index, pages, size, problems)
             progress.done(outputs[index], pages, problems)
@@ -173,8 +176,11 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
     failed_jobs: set[int] = set()
     saved = [time.monotonic()]
     pool = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _sigterm)  # SIGTERM unwinds like Ctrl-C: no temp files left
+    except ValueError:  # not the main thread
+        previous = None
     if todo and jobs > 1 and len(todo) > 1:
-        _init_parent_signals()
         pool = _pool(min(jobs, len(todo)), project.root)
     elif todo:
         _init_worker_inline(project)
@@ -225,7 +231,6 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
                     tally.bytes += size
 
             if ptodo and pool is None and jobs > 1 and len(ptodo) > 1:
-                _init_parent_signals()
                 pool = _pool(min(jobs, len(ptodo)), project.root)
             _run(pool, _merge_one, [(i, plan.packets[i]) for i in ptodo], [p.output for p in plan.packets],
                  "packets", quiet, packet_done)
@@ -240,6 +245,8 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
             pool.close()
             pool.join()
         state.save()           # what finished is recorded, also when interrupted
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return tally
 
 
@@ -251,10 +258,6 @@ def _init_worker_inline(project) -> None:
 
 def _sigterm(signum, frame):
     raise KeyboardInterrupt
-
-
-def _init_parent_signals() -> None:
-    signal.signal(signal.SIGTERM, _sigterm)
 
 
 def add_command(sub) -> None:

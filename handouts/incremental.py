@@ -50,17 +50,18 @@ class Hasher:
                 self._files[path] = "missing"
         return self._files[path]
 
-    def folder(self, folder: Path, skip_suffix: str | None = None) -> str:
-        """Every visible file directly in a folder (names and bytes)."""
-        key = (folder, skip_suffix)
+    def folder(self, folder: Path, skip_suffix: str | None = None, recursive: bool = False) -> str:
+        """Every visible file in a folder (names relative to it, and bytes)."""
+        key = (folder, skip_suffix, recursive)
         if key not in self._folders:
             try:
-                names = sorted(p for p in folder.iterdir()
-                               if p.is_file() and not p.name.startswith(".")
-                               and not (skip_suffix and p.name.endswith(skip_suffix)))
+                found = folder.rglob("*") if recursive else folder.iterdir()
+                names = sorted(p for p in found
+                               if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                               and not (skip_suffix and p.name.endswith(skip_suffix)) and p.is_file())
             except OSError:
                 names = []
-            self._folders[key] = _digest(*(f"{p.name}={self.file(p)}" for p in names))
+            self._folders[key] = _digest(*(f"{p.relative_to(folder).as_posix()}={self.file(p)}" for p in names))
         return self._folders[key]
 
     def layout(self, layout_id: str) -> str:
@@ -99,7 +100,7 @@ class Hasher:
 
     def handout_key(self, clinic: Path, content: Path, language: str, layout: str, paper: str) -> str:
         return _digest("handout", self.generator(), paper,
-                       f"content={self.file(content)}", f"assets={self.folder(content.parent, '.yaml')}",
+                       f"content={self.file(content)}", f"assets={self.folder(content.parent, '.yaml', recursive=True)}",
                        f"labels={self.file(self.root / 'content' / 'labels' / f'{language}.yaml')}",
                        f"layout={layout}:{self.layout(layout)}", f"clinic={self.folder(clinic)}")
 

@@ -160,6 +160,8 @@ def test_incremental_skip_and_rebuild_for_each_input(proj, monkeypatch, frozen_s
         (lambda: _append(proj / "content" / "labels" / "en.yaml"), 2),
         (lambda: monkeypatch.setattr(incremental, "__version__", "99.0"), 2),
         (lambda: _append(frozen_sources / "build.py"), 2),                # the generator's source
+        (lambda: (proj / EN / "pictures").mkdir() or (proj / EN / "pictures" / "bridge.png").write_bytes(b"x"),
+         2),                                                               # a picture beside the content
     ]
     for touch, expected in touches:
         touch()
