@@ -12,7 +12,6 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table,
                                 TableStyle)
-from reportlab.platypus import Image as PlatypusImage
 
 from . import content as c
 from .images import Picture, fit_box
@@ -28,9 +27,10 @@ def link(url: str, markup: str) -> str:
 
 
 def tag(flowable, role: str, **info):
-    flowable.role = role
+    # through __dict__: a graphics Drawing (the QR code) refuses attributes it does not know
+    flowable.__dict__["role"] = role
     for key, value in info.items():
-        setattr(flowable, key, value)
+        flowable.__dict__[key] = value
     return flowable
 
 
@@ -50,6 +50,21 @@ class TickBox(Flowable):
         self.canv.setStrokeColor(HexColor(self.colour))
         self.canv.setLineWidth(1)
         self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class PictureBox(Flowable):
+    """A resampled picture (an ImageReader, which platypus' Image does not take) at a fixed size."""
+
+    def __init__(self, reader, width: float, height: float):
+        super().__init__()
+        self.reader, self.width, self.height = reader, width, height
+        self.hAlign = "LEFT"
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
 
 
 class Builder:
@@ -220,9 +235,7 @@ class Builder:
 
     def figure(self, picture: Picture, alt: str, max_w: float, max_h: float):
         w, h = fit_box(picture.aspect, max_w, max_h)
-        img = PlatypusImage(picture.reader(w, h), width=w, height=h)
-        img.hAlign = "LEFT"
-        return tag(img, "Figure", alt=alt)
+        return tag(PictureBox(picture.reader(w, h), w, h), "Figure", alt=alt)
 
     def _tick_rows(self, items: list[str]) -> Table:
         s = self.s

@@ -121,6 +121,8 @@ def scan_page(page: pikepdf.Page):
                 stray.append("EMC without BMC/BDC")
         elif op == "Tf":
             font = str(operands[0])
+            if font not in fonts.maps:
+                stray.append(f"Tf {font} (no such font in the page resources)")
         elif op in PAINT_OPS:
             owner = next((s for s in reversed(stack) if s is not None), None)
             if owner is None:
@@ -174,6 +176,11 @@ def check(source) -> list[str]:
         if page.obj.get("/Tabs") != pikepdf.Name.S:
             problems.append(f"page {n}: /Tabs is not /S")
         mcids, _, stray, _ = scan_page(page)
+        if stray:
+            bad_font = [s for s in stray if s.startswith("Tf ")]
+            if bad_font:
+                problems.append(f"page {n}: {bad_font[0]}")
+            stray = [s for s in stray if not s.startswith("Tf ")]
         if stray:
             problems.append(f"page {n}: {len(stray)} operator(s) outside marked content or artifacts "
                             f"(first: {stray[0]})")

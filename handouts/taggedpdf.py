@@ -144,12 +144,13 @@ def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
 
 
 def _drop_unused_fonts(pdf) -> None:
-    """reportlab lists Helvetica in the page resources (a Tf for empty table cells) though no text uses
-    it; an unused, unembedded font is noise to PDF/UA and PDF/A checkers."""
-    used, dicts = set(), []
+    """reportlab names Helvetica (a Tf for table cells, graphics defaults) though no text uses it; an
+    unembedded font is noise to PDF/UA and PDF/A checkers. A font no text uses is pointed at one that
+    is embedded, so each Tf stays valid and nothing is drawn differently."""
     if not any("/FontDescriptor" not in f and "/DescendantFonts" not in f
                for page in pdf.pages for f in page.obj.get("/Resources", {}).get("/Font", {}).values()):
         return  # every font is embedded; nothing worth a content-stream parse
+    used, dicts = set(), []
     for page in pdf.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font")
         if fonts is not None:
@@ -161,9 +162,10 @@ def _drop_unused_fonts(pdf) -> None:
             else:
                 used.add(font)
     for fonts in dicts:
+        embedded = next((fonts[n] for n in fonts.keys() if n in used and "/FontDescriptor" in fonts[n]), None)
         for name in list(fonts.keys()):
-            if name not in used:
-                del fonts[name]
+            if name not in used and embedded is not None:
+                fonts[name] = embedded
 
 
 def _archive(pdf) -> None:

@@ -79,14 +79,14 @@ class Tagger:
         elif isinstance(f, Table):
             self._table(f, role, parent)
         elif role == "Figure":
-            f._struct = parent.add("Figure", alt=getattr(f, "alt", None))
+            f.__dict__["_struct"] = parent.add("Figure", alt=getattr(f, "alt", None))
         elif role in ("H1", "H2", "H3", "H4"):
             self._level = min(int(role[1]), self._level + 1)
-            f._struct = parent.add(f"H{self._level}")
+            f.__dict__["_struct"] = parent.add(f"H{self._level}")
         elif role == "P":
-            f._struct = parent.add(role)
+            f.__dict__["_struct"] = parent.add(role)
         elif isinstance(f, Paragraph):
-            f._struct = parent.add("P")
+            f.__dict__["_struct"] = parent.add("P")
         # anything else draws as an artifact
 
     def _body(self, li: Elem, flowables: list) -> None:
@@ -94,7 +94,7 @@ class Tagger:
         body = li.add("LBody")
         paras = [f for f in flowables if isinstance(f, Paragraph) and getattr(f, "role", "P") == "P"]
         if len(paras) == 1 and all(f is paras[0] or getattr(f, "role", None) == "Artifact" for f in flowables):
-            paras[0]._struct = body
+            paras[0].__dict__["_struct"] = body
         else:
             self._add(flowables, body)
 
@@ -335,7 +335,7 @@ def _split(original):
         if elem is not None:
             for piece in pieces:
                 if piece is not self:
-                    piece._struct = elem  # both halves of a split paragraph are one element
+                    piece.__dict__["_struct"] = elem  # both halves of a split paragraph are one element
         return pieces
     return split
 
