@@ -97,9 +97,20 @@ def _escape_literal(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_EMPHASIS = re.compile(r"<(/?)([bi])>")
+
+
 def _inline(markup: str) -> str:
-    markup = _BOLD.sub(r"<b>\1</b>", markup)
-    return _ITALIC.sub(r"<i>\1</i>", markup)
+    out = _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", markup))
+    # Overlapping markers ('******', '**a *b** c*') make <b><i></b></i>, which reportlab rejects with a
+    # ValueError; then print the asterisks as written instead
+    stack: list[str] = []
+    for close, tag in _EMPHASIS.findall(out):
+        if not close:
+            stack.append(tag)
+        elif not stack or stack.pop() != tag:
+            return markup
+    return markup if stack else out
 
 
 class Renderer:
