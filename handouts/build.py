@@ -198,8 +198,9 @@ def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: H
 
 
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
-                  paper: str) -> Built:
-    """Build one handout for one clinic, layout and paper size, fitted to its page budget."""
+                  paper: str, archive: bool = False) -> Built:
+    """Build one handout for one clinic, layout and paper size, fitted to its page budget.
+    Always a tagged PDF/UA-1 file; archive: PDF/A-2b as well."""
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
@@ -228,7 +229,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
                 flowables += builder.block(block)
             flowables += builder.end_matter(h, escape_text(clinic.clinic.name))
             try:
-                out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp)
+                out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp, archive)
             except LayoutError as exc:
                 raise HandoutError(Problem(f"a block is too large to fit on one page ({str(exc)[:120]})",
                                            doc.file)) from None

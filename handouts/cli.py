@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--paper", choices=PAPERS, default="letter", help="paper size (default: letter)")
     b.add_argument("--layout", default="standard", help="layout id from layouts/ (default: standard)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    b.add_argument("--archive", action="store_true", help="also make each PDF archival (PDF/A-2b); every "
+                   "handout is a tagged PDF/UA-1 file either way")
     c = sub.add_parser("check", help="validate every file and check page budgets and reading levels",
                        description="Validate every content, layout and clinic file; fit every handout in every "
                        "paper and layout for the example clinic; measure reading levels. Exit 1 on any problem.")
@@ -60,11 +62,12 @@ def _report(problems: list[Problem]) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
-def _build_items(project: Project, items: list[Item], out: Path) -> int:
+def _build_items(project: Project, items: list[Item], out: Path, archive: bool = False) -> int:
     problems: list[Problem] = []
     for item in items:
         try:
-            built = build_handout(project, project.clinic(item.clinic), item.handout, item.layout, item.paper)
+            built = build_handout(project, project.clinic(item.clinic), item.handout, item.layout, item.paper,
+                                  archive)
             target = item.output(out)
             try:
                 write_atomic(target, built.pdf)
@@ -95,7 +98,8 @@ def cmd_build(project: Project, args) -> int:
     clinic = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
     project.layout(args.layout)
     files = project.select(args.handout, args.lang)
-    return _build_items(project, [Item(clinic, hf, args.layout, args.paper) for hf in files], args.out)
+    return _build_items(project, [Item(clinic, hf, args.layout, args.paper) for hf in files], args.out,
+                        args.archive)
 
 
 def _reading(rendered: RenderedHandout) -> tuple[str, bool]:

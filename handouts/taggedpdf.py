@@ -43,6 +43,23 @@ def _xmp_date(value) -> str:
     return ""
 
 
+# PDF/A accepts only the XMP schemas it predefines, or ones described like this (pdfuaid is not one)
+PDFUA_EXTENSION = """
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
 def xmp(info: dict, lang: str, archive: bool) -> bytes:
     e = lambda s: escape(str(s or ""))  # noqa: E731
     created = _xmp_date(info.get("CreationDate"))
@@ -50,6 +67,7 @@ def xmp(info: dict, lang: str, archive: bool) -> bytes:
     dates = (f"<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{modified}</xmp:ModifyDate>"
              f"<xmp:MetadataDate>{modified}</xmp:MetadataDate>") if created else ""
     pdfa = ('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>' if archive else "")
+    extension = PDFUA_EXTENSION if archive else ""
     body = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -65,7 +83,7 @@ def xmp(info: dict, lang: str, archive: bool) -> bytes:
 <pdf:Producer>{e(info.get("Producer"))}</pdf:Producer>
 <xmp:CreatorTool>{e(info.get("Creator"))}</xmp:CreatorTool>{dates}
 <pdfuaid:part>1</pdfuaid:part>{pdfa}
-</rdf:Description>
+</rdf:Description>{extension}
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""

@@ -185,7 +185,7 @@ class Tagger:
         key = len(self.links)
         self.links.append(link)
         link.kids.append(("objr", key))
-        return {"StructParent": key, "Contents": PDFString(text)}
+        return {"StructParent": key, "Contents": PDFString(text), "F": 4}  # F 4: printable (PDF/A)
 
     # -- running header and footer ----------------------------------------------------------------
     def artifact_fn(self, fn):

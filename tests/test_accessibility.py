@@ -338,6 +338,26 @@ def test_every_font_is_embedded(shipped, sink):
                 assert "/FontFile2" in font.FontDescriptor, (name, str(font.BaseFont))
 
 
+def test_archive_option_makes_pdf_a_2b_as_well(tmp_path):
+    from handouts.cli import main
+    out = tmp_path / "out"
+    assert main(["--root", str(REPO), "build", "--handout", "prevention", "--archive", "--out", str(out)]) == 0
+    path = out / "example" / "en" / "letter" / "standard" / "hamstring-nerve-pain-prevention.pdf"
+    pdf = pikepdf.open(path)
+    with pdf.open_metadata() as meta:
+        assert meta.pdfa_status == "2B"
+        assert meta["pdfuaid:part"] == "1"
+    xmp = pdf.Root.Metadata
+    assert "/Filter" not in xmp
+    assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp.read_bytes()
+    intent = pdf.Root.OutputIntents[0]
+    assert intent.S == pikepdf.Name.GTS_PDFA1 and len(intent.DestOutputProfile.read_bytes()) > 100
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            assert int(annot.F) & 4  # printable
+    assert pdfcheck.check(pdf) == []
+
+
 def test_qpdf_finds_no_damage(sink, tmp_path):
     if not shutil.which("qpdf"):
         pytest.skip("qpdf not installed")
