@@ -51,8 +51,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync per file: `State.save` syncs once before it records any output, so an output whose bytes
     might not have reached the disk is never marked up to date."""
     import tempfile
+
+    from .build import remove_stale_temps
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

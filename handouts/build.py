@@ -264,10 +264,36 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         "shorten the text or raise 'pages'"))
 
 
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files a killed run left for this output (`.<name>.<pid>-xxxx.tmp` whose process is
+    gone). SIGKILL, or SIGTERM to a plain build, stops a write between creating the temp and renaming it."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)-[^/]*\.tmp$")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        m = pattern.match(name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue                      # still running: another run is writing it
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            pass
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
