@@ -190,9 +190,11 @@ def test_random_dosing(root, sets, reps, hold, minutes, times, per):
     dosing = {"sets": sets, "reps": reps, "hold_seconds": hold, "minutes": minutes, "times": times, "per": per}
     data["blocks"][2]["dosing"] = {k: v for k, v in dosing.items() if v is not None or k in ("sets", "times")}
     result = attempt(root, data, copy.deepcopy(BASE_CLINIC))
-    valid = (isinstance(sets, int) and not isinstance(sets, bool) and 1 <= sets <= 10
-             and isinstance(times, int) and not isinstance(times, bool) and 1 <= times <= 10 and per in ("day", "week"))
-    if not valid:
+    # (a quoted number such as '3' is read as 3, so only plain numbers out of range must be refused)
+    out_of_range = [n for n, lo, hi in ((sets, 1, 10), (times, 1, 10), (reps, 1, 100), (hold, 1, 300),
+                                        (minutes, 1, 120))
+                    if isinstance(n, int) and not isinstance(n, bool) and not lo <= n <= hi]
+    if out_of_range or per not in ("day", "week"):
         assert result == "refused"
 
 
