@@ -53,6 +53,9 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:" + t for t in ("map", "seq", "omap", "pairs", "set")}
+
+
 class _Builder:
     def __init__(self, loader: yaml.SafeLoader, file: str):
         self.loader = loader
@@ -72,6 +75,11 @@ class _Builder:
                 f"too many or too deeply nested values (more than {MAX_NODES}); "
                 "is an alias (*name) repeated many times?", self.file, line, node.start_mark.column + 1))
         self.mark(path, node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+            # we build lists and mappings ourselves, so a tag such as !!python/object/apply on one would
+            # otherwise be silently ignored; refuse it the way SafeLoader refuses it on a plain value
+            raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag "
+                                                    f"{node.tag!r}", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result: dict = {}
