@@ -134,6 +134,9 @@ class Renderer:
         self._cache[source] = result
         return result
 
+    def _known(self) -> str:
+        return ", ".join(f"clinic.{k}" for k in sorted(self.context.get("clinic", {}))) + ", handout.title"
+
     def _render(self, source: str, where) -> str:
         file, line, column, path = where
         try:
@@ -145,6 +148,12 @@ class Renderer:
                         f"templates may insert values ({{{{ clinic.phone }}}}), with filters and {{% if %}}; "
                         f"{kind} is not allowed", file, line, column, path))
                     return ""
+                if isinstance(node, nodes.Name) and node.name not in self.context:
+                    # jinja's own names ({{ self }} prints '<TemplateReference None>') are not content
+                    self.problems.append(Problem(
+                        f"template uses something that does not exist ('{node.name}' is undefined); "
+                        f"you can use: {self._known()}", file, line, column, path))
+                    return ""
             for node in ast.find_all(jinja2.nodes.TemplateData):
                 node.data = _escape_literal(node.data)
             code = self.env.compile(ast)
@@ -154,9 +163,8 @@ class Renderer:
             self.problems.append(Problem(f"template syntax error: {exc.message}", file, line, column, path))
             return ""
         except jinja2.UndefinedError as exc:
-            known = ", ".join(f"clinic.{k}" for k in sorted(self.context.get("clinic", {})))
             self.problems.append(Problem(f"template uses something that does not exist ({exc.message}); "
-                                         f"you can use: {known}, handout.title", file, line, column, path))
+                                         f"you can use: {self._known()}", file, line, column, path))
             return ""
         except jinja2.exceptions.SecurityError as exc:
             self.problems.append(Problem(f"template is not allowed to do that ({exc})", file, line, column, path))
