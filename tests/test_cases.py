@@ -137,3 +137,218 @@ def test_fixture_builds(tmp_path: Path):
     assert (project / "out/demo/en/letter/standard/demo-sample.pdf").is_file()
     result = run(["check", "--clinic", "clinics/demo"], project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# What is printed is what was written
+# --------------------------------------------------------------------------------------------------
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_printed_text_is_what_was_written(tmp_path: Path):
+    """Markup characters, entities, quotes and template syntax print exactly as the author typed them."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    project = copy_project(tmp_path / "project")
+    clinic = project / "clinics/demo/clinic.yaml"
+    clinic.write_text(clinic.read_text(encoding="utf-8").replace(
+        "name: Demo Clinic", "name: \"Smith & Jones <Physio>\"").replace(
+        "tagline: For tests only", "tagline: \"O'Brien's \\\"best\\\" care & more\""), encoding="utf-8")
+    content = project / "content/demo/en/sample.yaml"
+    written = ("Use 2 < 3 & 5 > 4, not <b>bold</b> or &amp; or <img src='https://example.org/x.png'/>; "
+               "a * b * c and 100% sure.")
+    content.write_text(content.read_text(encoding="utf-8").replace(
+        "text: What to do", "text: \"" + written.replace("\\", "\\\\").replace('"', '\\"') + "\"").replace(
+        "title: A short test handout", "title: \"Knee & hip <care>\""), encoding="utf-8")
+    result = run(BUILD, project)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(BytesIO((project / SAMPLE_PDF).read_bytes()))
+    text = _squash("\n".join(page.extract_text() for page in reader.pages))
+    assert "Smith & Jones <Physio>" in text           # header and the end matter
+    assert "Call Smith & Jones <Physio> at" in text    # inserted by a template
+    assert _squash(written) in text
+    assert "Knee & hip <care>" in text
+    assert "O'Brien's \"best\" care & more" in text
+    assert "&amp;amp;" not in text and "&lt;" not in text
+    assert reader.metadata.author == "Smith & Jones <Physio>"
+    assert reader.metadata.title == "Knee & hip <care>"
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety rules, one test each
+# --------------------------------------------------------------------------------------------------
+HANDOUTS = Path(__file__).resolve().parent.parent / "handouts"
+
+
+def _sources() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(HANDOUTS.glob("*.py"))}
+
+
+def test_rule_yaml_safe_loading_only():
+    """Only yaml.SafeLoader; no full/unsafe loaders anywhere in the package."""
+    for name, text in _sources().items():
+        for unsafe in ("yaml.load(", "yaml.Loader", "FullLoader", "UnsafeLoader", "unsafe_load", "full_load",
+                       "yaml.load_all("):
+            assert unsafe not in text, f"handouts/{name} uses {unsafe}"
+    from handouts.errors import HandoutError
+    from handouts.yamlfile import parse
+    with pytest.raises(HandoutError, match="could not determine a constructor"):
+        parse("a: !!python/object/apply:os.system ['echo pwned']\n", "x.yaml")
+    with pytest.raises(HandoutError, match="could not determine a constructor"):
+        parse("a: !!python/name:os.system\n", "x.yaml")
+
+
+def test_rule_alias_expansion_is_bounded():
+    """A billion laughs fails fast with a clear error naming the file and line."""
+    import time
+
+    from handouts.errors import HandoutError
+    from handouts.yamlfile import parse
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    began = time.monotonic()
+    with pytest.raises(HandoutError) as info:
+        parse("\n".join(lines) + "\n", "laughs.yaml")
+    assert time.monotonic() - began < 2
+    problem = info.value.problems[0]
+    assert problem.file == "laughs.yaml" and problem.line
+    assert "too many or too deeply nested values" in problem.message
+    with pytest.raises(HandoutError, match="too many or too deeply nested"):
+        parse("a: &a [*a]\n", "loop.yaml")
+
+
+@pytest.mark.parametrize("template", [
+    "{{ ''.__class__.__mro__ }}", "{{ clinic.__class__ }}", "{{ clinic.items.__self__ }}",
+    "{{ clinic.name.__class__.__base__.__subclasses__() }}", "{{ handout.__dict__ }}", "{{ clinic._private }}",
+    "{{ self }}", "{{ cycler }}", "{{ lipsum }}", "{{ range(10) }}", "{{ namespace() }}", "{{ config }}",
+    "{{ clinic.name|attr('__class__') }}", "{{ clinic.name|map('upper')|list }}", "{% for x in clinic %}{% endfor %}",
+    "{% set x = 1 %}", "{% import 'os' as os %}", "{% extends '/etc/passwd' %}", "{% include 'clinic.yaml' %}",
+    "{{ clinic.name.format(clinic) }}", "{{ '%s' % clinic }}",
+])
+def test_rule_templates_are_sandboxed(template):
+    """No dunder or private attributes, no globals, no loops or calls: each is a problem, never a value."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from handouts.templating import Renderer, make_environment
+    env = make_environment()
+    assert isinstance(env, SandboxedEnvironment)
+    renderer = Renderer(env, {"clinic": {"name": "Demo", "phone": "1"}, "handout": {"title": "T"}})
+    out = renderer.markup(template, ("f.yaml", 3, 5, "blocks[0].text"))
+    assert out == ""
+    assert len(renderer.problems) == 1
+    problem = renderer.problems[0]
+    assert (problem.file, problem.line, problem.column, problem.path) == ("f.yaml", 3, 5, "blocks[0].text")
+    assert "class" not in problem.message or "unsafe" in problem.message or "not allowed" in problem.message
+
+
+def test_rule_ids_and_output_names_are_slugs(tmp_path: Path):
+    """Handout, layout and clinic ids given on the command line are slugs; every output path the CLI
+    makes stays inside the output folder; a content file whose name is not a slug is refused."""
+    from handouts.build import Project
+    from handouts.cli import Item
+    from handouts.errors import HandoutError
+    from handouts.layout import load_layout
+    project_dir = copy_project(tmp_path / "project")
+    project = Project(project_dir)
+    for bad in ("../x", "/etc/passwd", "a/b", "A", "a b", "..", "", "a\\b", "a.pdf", "-a", "a--b"):
+        with pytest.raises(HandoutError):
+            project.select([bad], "en")
+        with pytest.raises(HandoutError):
+            load_layout(project_dir / "layouts", bad)
+    out = tmp_path / "out"
+    for hf in project.handout_files():
+        for layout in project.layout_ids():
+            target = Item(project_dir / "clinics/demo", hf, layout, "letter").output(out)
+            assert target.resolve().is_relative_to(out.resolve())
+    # a content file named like a path or with capitals never makes an output
+    bad = project_dir / "content/demo/en/Bad Name.yaml"
+    bad.write_text((project_dir / "content/demo/en/sample.yaml").read_text(encoding="utf-8").replace(
+        "id: sample", "id: Bad Name"), encoding="utf-8")
+    result = run(BUILD, project_dir)
+    assert result.returncode == 1
+    assert "content/demo/en/Bad Name.yaml:2:1: id: expected a short id" in result.stderr
+    assert not list((project_dir / "out").rglob("Bad*")) if (project_dir / "out").exists() else True
+
+
+def test_rule_logos_only_from_the_clinic_folder_with_limits(tmp_path: Path):
+    from handouts import images
+    from handouts.errors import HandoutError
+    from handouts.yamlfile import parse
+    assert images.MAX_BYTES <= 5_000_000 and images.MAX_PIXELS <= 25_000_000
+    project = copy_project(tmp_path / "project")
+    folder = project / "clinics/demo"
+    doc = parse("logo: x\n", "clinic.yaml")
+    assert images.load_picture(folder, "logo.png", doc, ("logo",)).image.width == 240
+    # a path that climbs out and back in names the same file, which is fine
+    assert images.load_picture(folder, "../demo/logo.png", doc, ("logo",)).image.width == 240
+    for name in ("../demo/../../content/demo/en/sample.yaml", "/etc/hostname", "C:/x.png", "\\\\server\\x.png",
+                 "../../clinics/example/logo.png", "logo.svg", "logo.gif", "logo.pdf", "clinic.yaml"):
+        with pytest.raises(HandoutError) as info:
+            images.load_picture(folder, name, doc, ("logo",))
+        assert info.value.problems[0].line == 1
+
+
+def test_rule_no_network_access(tmp_path: Path, monkeypatch):
+    """reportlab's URL fetching trusts no host (its default, which nothing in the package changes), and a
+    whole build with URLs in the content opens no socket."""
+    import socket
+
+    import handouts.build  # noqa: F401  (import everything that might touch rl_config)
+    import handouts.cli  # noqa: F401
+    from reportlab import rl_config
+    from reportlab.lib.utils import rlUrlRead
+    assert not rl_config.trustedHosts
+    for name, text in _sources().items():
+        assert "trustedHosts" not in text and "trustedSchemes" not in text, f"handouts/{name} changes URL trust"
+        for fetch in ("urllib", "requests", "http.client", "socket"):
+            assert f"import {fetch}" not in text, f"handouts/{name} imports {fetch}"
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    with pytest.raises(OSError):
+        rlUrlRead("https://example.org/logo.png")
+
+    from handouts.build import Project, build_handout
+    project_dir = copy_project(tmp_path / "project")
+    content = project_dir / "content/demo/en/sample.yaml"
+    content.write_text(content.read_text(encoding="utf-8").replace(
+        "text: What to do", "text: \"<img src='https://example.org/a.png'/> <a href='https://example.org'>x</a>\"")
+        + "  - type: qr\n    url: https://example.org/exercises\n    label: Videos\n", encoding="utf-8")
+    project = Project(project_dir)
+    hf = project.select(["sample"], "en")[0]
+    built = build_handout(project, project.clinic(project_dir / "clinics/demo"), hf, "standard", "letter")
+    assert built.pages == 1
+
+
+def test_rule_fonts_only_from_the_package(tmp_path: Path):
+    """The fonts registered and embedded are the Atkinson Hyperlegible files shipped in the font package."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from reportlab.pdfbase import pdfmetrics
+
+    from handouts.fonts import FACES, font_folder, load_fonts
+    fonts = load_fonts()
+    folder = font_folder().resolve()
+    assert all(Path(f).resolve().is_relative_to(folder) for f in fonts.files)
+    for name, _ in FACES.values():
+        assert Path(pdfmetrics.getFont(name).face.filename).resolve().is_relative_to(folder)
+    for name, text in _sources().items():
+        if name != "fonts.py":
+            assert "TTFont(" not in text, f"handouts/{name} registers a font of its own"
+    project = copy_project(tmp_path / "project")
+    assert run(BUILD, project).returncode == 0
+    reader = PdfReader(BytesIO((project / SAMPLE_PDF).read_bytes()))
+    used = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            used.add(str(font.get_object()["/BaseFont"]))
+    assert used and all("Atkinson" in name for name in used), used
