@@ -11,6 +11,7 @@ from .fonts import load_fonts
 from .rendering import RenderedHandout, render_handout
 from .errors import HandoutError, Problem, display_path
 from .readability import measure
+from . import pdfcheck
 
 EXAMPLE_CLINIC = "example"
 
@@ -143,6 +144,8 @@ def cmd_check(project: Project, args) -> int:
                 cells.append(f"{'TOO LONG':>20}")
                 continue
             cells.append(f"{built.pages}/{built.budget} pages {built.body_size:5.2f}pt".rjust(20))
+            problems.extend(Problem(f"tagged PDF ({layout}, {paper}): {p}", display_path(hf.path))
+                            for p in pdfcheck.check(built.pdf))
         handout, doc = project.handout(hf)
         rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts())
         if rendered is not None:

@@ -12,6 +12,7 @@ Run: python -m handouts.pdfcheck FILE.pdf ...   (exit 1 when any file has a prob
 """
 from __future__ import annotations
 
+import io
 import re
 import sys
 from pathlib import Path
@@ -24,7 +25,9 @@ HEADING = re.compile(r"^H([1-6])$")
 
 
 def _open(source) -> pikepdf.Pdf:
-    return source if isinstance(source, pikepdf.Pdf) else pikepdf.open(source)
+    if isinstance(source, pikepdf.Pdf):
+        return source
+    return pikepdf.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
 
 
 def _kids(elem) -> list:
