@@ -148,20 +148,96 @@ class Progress:
             self.bar.close()
 
 
-def _pool(jobs: int, root: Path):
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root),))
+def _worker_main(conn, root: str) -> None:
+    """A worker: take (kind, task) from the parent, send the result back, until told to stop."""
+    _init_worker(root)
+    fns = {"handout": _build_one, "packet": _merge_one}
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        kind, task = message
+        conn.send(fns[kind](task))
 
 
-def _run(pool, fn, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done) -> None:
-    """Run tasks in the pool (or here when pool is None), calling on_done(index, pages, size, problems)."""
+class Workers:
+    """Worker processes, each with its own pipe. The parent hands a task to whichever worker is idle.
+    No queue or lock is shared between workers, so stopping one (SIGTERM) can never wedge the others
+    or the parent, which is what makes Ctrl-C and SIGTERM safe."""
+
+    def __init__(self, count: int, root: Path):
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.procs, self.conns = [], []
+        for _ in range(count):
+            ours, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_worker_main, args=(theirs, str(root)), daemon=True)
+            proc.start()
+            theirs.close()
+            self.procs.append(proc)
+            self.conns.append(ours)
+
+    def map(self, kind: str, tasks: list):
+        """Yield each task's result as it finishes (any order). A worker that dies fails its task."""
+        from multiprocessing.connection import wait
+        pending = list(reversed(tasks))
+        idle = list(self.conns)
+        busy: dict = {}
+        while pending or busy:
+            while pending and idle:
+                conn = idle.pop()
+                task = pending.pop()
+                conn.send((kind, task))
+                busy[conn] = task
+            if not busy:
+                break
+            for conn in wait(list(busy)):
+                task = busy.pop(conn)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    self.conns.remove(conn)   # it died (killed, out of memory): fail its task, go on
+                    result = (task[0], 0, 0, ["internal error: the worker process building this stopped"])
+                else:
+                    idle.append(conn)
+                yield result
+        for index, _ in reversed(pending):   # no worker left
+            yield index, 0, 0, ["internal error: no worker process left"]
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(10)
+        self.kill()
+
+    def kill(self) -> None:
+        """SIGTERM: each worker unwinds (removing its temporary file); SIGKILL whoever does not."""
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        self.procs = []
+
+
+def _run(pool, kind: str, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done) -> None:
+    """Run tasks on the workers (or here when pool is None), calling on_done(index, pages, size, problems)."""
     progress = Progress(len(tasks), what, quiet)
     try:
-        # runs of neighbouring tasks (same handout, layout and paper) go to the same worker: its fit
-        # step, line breaks and fonts are then warm; small enough chunks keep the progress bar moving
-        chunk = max(1, min(16, len(tasks) // (getattr(pool, "_processes", 1) * 4)))
-        results = pool.imap_unordered(fn, tasks, chunksize=chunk) if pool is not None else map(fn, tasks)
+        if pool is not None:
+            results = pool.map(kind, tasks)
+        else:
+            results = map(_build_one if kind == "handout" else _merge_one, tasks)
         for index, pages, size, problems in results:
             on_done(index, pages, size, problems)
             progress.done(outputs[index], pages, problems)
@@ -184,7 +260,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
     except ValueError:  # not the main thread
         previous = None
     if todo and jobs > 1 and len(todo) > 1:
-        pool = _pool(min(jobs, len(todo)), project.root)
+        pool = Workers(min(jobs, len(todo)), project.root)
     elif todo:
         _init_worker_inline(project)
     try:
@@ -208,7 +284,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
                 saved[0] = time.monotonic()
 
         outputs = [j.output for j in plan.jobs]
-        _run(pool, _build_one, [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done)
+        _run(pool, "handout", [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done)
         if plan.packets:
             index_of = {id(j): i for i, j in enumerate(plan.jobs)}
             pkeys, ptodo = [], []
@@ -234,19 +310,17 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
                     tally.bytes += size
 
             if ptodo and pool is None and jobs > 1 and len(ptodo) > 1:
-                pool = _pool(min(jobs, len(ptodo)), project.root)
-            _run(pool, _merge_one, [(i, plan.packets[i]) for i in ptodo], [p.output for p in plan.packets],
+                pool = Workers(min(jobs, len(ptodo)), project.root)
+            _run(pool, "packet", [(i, plan.packets[i]) for i in ptodo], [p.output for p in plan.packets],
                  "packets", quiet, packet_done)
     except BaseException:
         if pool is not None:
-            pool.terminate()   # SIGTERM: each worker unwinds and removes its temporary file
-            pool.join()
+            pool.kill()        # SIGTERM: each worker unwinds and removes its temporary file
             pool = None
         raise
     finally:
         if pool is not None:
             pool.close()
-            pool.join()
         state.save()           # what finished is recorded, also when interrupted
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

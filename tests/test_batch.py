@@ -192,8 +192,11 @@ def test_sigterm_leaves_no_partial_pdf_and_rerun_completes(proj):
         shutil.copytree(proj / "clinics" / "example", proj / "clinics" / f"extra-{i}")
     m = write(proj, BASIC.replace("[standard]", "[standard, large-print]"))
     total = 8 * 2 * 2
-    cmd = [sys.executable, str(REPO / "generate.py"), "--root", str(proj), "batch", str(m), "--jobs", "2"]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    code = proj.parent / "code"  # a snapshot: the generator's own source files are an input too
+    shutil.copytree(REPO / "handouts", code / "handouts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "generate.py", code / "generate.py")
+    cmd = [sys.executable, str(code / "generate.py"), "--root", str(proj), "batch", str(m), "--jobs", "2"]
+    env = dict(os.environ, PYTHONPATH=str(code))
     proc = subprocess.Popen(cmd, cwd=proj, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline and not pdfs(proj):
