@@ -50,7 +50,8 @@ def merge(parts: list[bytes | Path], title: str, creator: str = "") -> tuple[byt
     writer.page_mode = "/UseOutlines"
     buf = io.BytesIO()
     writer.write(buf)
-    return buf.getvalue(), start
+    from .packettags import restore  # the handouts' structure trees (tagged PDF), which pypdf drops
+    return restore(buf.getvalue(), [p if isinstance(p, bytes) else Path(p).read_bytes() for p in parts]), start
 
 
 def add_command(sub) -> None:

@@ -365,3 +365,18 @@ def test_qpdf_finds_no_damage(sink, tmp_path):
     path.write_bytes(sink.pdf)
     run = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# -- packets keep each handout's structure ------------------------------------------------------------------
+def test_a_packet_is_tagged_with_one_part_per_handout(shipped):
+    from handouts.packet import merge
+    parts = [b.pdf for n, b in shipped if n.startswith("en/") and n.endswith("standard/letter")]
+    data, pages = merge(parts, "New patient packet")
+    assert pdfcheck.check(data) == []
+    pdf = pikepdf.open(io.BytesIO(data))
+    top = pdf.Root.StructTreeRoot.K
+    assert str(top.S) == "/Document" and [str(k.S) for k in top.K] == ["/Part"] * len(parts)
+    titles = [t for r, t in pdfcheck.element_texts(pdf) if r == "H1"]
+    sources = [pikepdf.open(io.BytesIO(p)) for p in parts]
+    assert titles == [str(src.docinfo.Title) for src in sources]
+    assert "<pdfuaid:part>1</pdfuaid:part>" in pdf.Root.Metadata.read_bytes().decode()
