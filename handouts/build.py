@@ -20,7 +20,7 @@ from .clinic import ClinicProfile, load_clinic
 from .content import SLUG, Exercise, Handout
 from .document import PageInfo, body_width, render_pdf
 from .errors import HandoutError, Problem, display_path
-from .flowables import Builder
+from .flowables import Builder, contact_links
 from .fonts import FontSet, load_fonts
 from .images import Picture, load_picture
 from .labels import Labels, load_labels
@@ -224,6 +224,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         if i not in tried:
             styles = make_styles(layout, theme, fonts, steps[i])
             builder = Builder(styles, labels, pictures, width)
+            builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
             flowables = builder.title(h)
             for block in h.blocks:
                 flowables += builder.block(block)

@@ -5,6 +5,7 @@ Table, Figure, Aside) or Artifact. Headings also carry `outline` for the PDF boo
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -24,6 +25,34 @@ from .templating import plain
 def link(url: str, markup: str) -> str:
     """Markup for printed text that is also a link (a link annotation in the PDF)."""
     return f'<a href="{esc(url)}">{markup}</a>'
+
+
+_TAGS = re.compile(r"(<[^>]*>)")
+
+
+def contact_links(clinic) -> dict[str, str]:
+    """The clinic's phone, email and web address as printed -> the address a link opens."""
+    digits = re.sub(r"[^0-9+]", "", clinic.phone)
+    site = clinic.website.removeprefix("https://").rstrip("/")
+    return {clinic.phone: f"tel:{digits}", clinic.email: f"mailto:{clinic.email}", clinic.website: clinic.website,
+            site: clinic.website}
+
+
+def autolink(markup: str, links: dict[str, str]) -> str:
+    """Markup with each printed contact (outside tags and existing links) made a link."""
+    keys = sorted((k for k in links if k), key=len, reverse=True)
+    if not keys or not any(esc(k) in markup for k in keys):
+        return markup
+    pattern = re.compile("|".join(re.escape(esc(k)) for k in keys))
+    by_markup = {esc(k): links[k] for k in keys}
+    out, in_link = [], False
+    for part in _TAGS.split(markup):
+        if part.startswith("<"):
+            in_link = part.startswith("<a ") or (in_link and not part.startswith("</a"))
+        elif not in_link:
+            part = pattern.sub(lambda m: link(by_markup[m.group(0)], m.group(0)), part)
+        out.append(part)
+    return "".join(out)
 
 
 def tag(flowable, role: str, **info):
@@ -77,9 +106,12 @@ class Builder:
         self.width = width
         self.exercise_names: list[str] = []
         self.outline_count = 0
+        self.links: dict[str, str] = {}  # printed contact -> address (see contact_links)
 
     # -- helpers -----------------------------------------------------------------------------
     def para(self, markup: str, style=None, role: str = "P") -> Paragraph:
+        if self.links:
+            markup = autolink(markup, self.links)
         return tag(Paragraph(markup, style or self.s.body), role)
 
     def heading(self, markup: str, level: int, style=None) -> Paragraph:

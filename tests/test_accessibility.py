@@ -233,6 +233,7 @@ def test_contacts_and_sources_are_tagged_links(shipped):
     assert any(u.startswith("mailto:") for u in uris)
     assert any(u.startswith("https://riverside") for u in uris)
     assert "https://www.nhs.uk/conditions/sciatica/" in uris
+    assert uris.count("tel:2175550142") == 2  # the letterhead and "Call us at (217) 555-0142" in a callout
     tree = pdf.Root.StructTreeRoot.ParentTree.Nums
     parents = {int(tree[i]): tree[i + 1] for i in range(0, len(tree), 2)}
     for a in annots:
