@@ -14,6 +14,7 @@ from .errors import HandoutError, Problem, display_path
 from .schema import Model, validate
 from .yamlfile import Document, load
 
+MIN_BODY = 144  # points (2 inches): the narrowest column and the shortest body a handout can use
 Hex = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", json_schema_extra={"expect": "a colour like #1F4E79"})]
 Points = Annotated[float, Field(ge=0, le=400)]
 Size = Annotated[float, Field(ge=6, le=72)]
@@ -186,6 +187,16 @@ class Layout(Model):
             raise ValueError(f"type.body ({self.type.body}) is below type.min_body ({self.type.min_body})")
         if self.type.min_body < 12:
             raise ValueError(f"type.min_body must be at least 12 pt for patient handouts, got {self.type.min_body}")
+        # the body must keep some room on the smaller side of either paper (A4 595 pt wide, Letter 792 pt
+        # tall); otherwise reportlab fails deep inside with negative widths and blames the content
+        column = (595 - self.margins.left - self.margins.right - self.column_gap * (self.columns - 1)) / self.columns
+        if column < MIN_BODY:
+            raise ValueError(f"the margins and column gap leave a body column {column:.0f} pt wide on A4; "
+                             f"at least {MIN_BODY} pt is needed")
+        height = 792 - self.margins.top - self.margins.bottom - self.header.height - self.footer.height - 12
+        if height < MIN_BODY:
+            raise ValueError(f"the margins, header and footer leave a body {height:.0f} pt tall on Letter; "
+                             f"at least {MIN_BODY} pt is needed")
         return self
 
 
