@@ -197,6 +197,11 @@ def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: H
                     clinic.logo, clinic.logo_alt)
 
 
+def _one_line(exc: Exception) -> str:
+    """reportlab's message on one line, without the memory addresses it names objects by."""
+    return " ".join(re.sub(r"(?: at |@)0x[0-9a-fA-F]+", "", str(exc)).split())
+
+
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
                   paper: str, archive: bool = False) -> Built:
     """Build one handout for one clinic, layout and paper size, fitted to its page budget.
@@ -232,10 +237,11 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             try:
                 out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp, archive)
             except LayoutError as exc:
-                raise HandoutError(Problem(f"a block is too large to fit on one page ({str(exc)[:120]})",
+                raise HandoutError(Problem(f"a block is too large to fit on one page ({_one_line(exc)[:120]})",
                                            doc.file)) from None
             except ValueError as exc:
-                raise HandoutError(Problem(f"the text has markup reportlab cannot read ({exc})", doc.file)) from None
+                raise HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})",
+                                           doc.file)) from None
             tried[i] = (out, styles.body_size)
         return tried[i][0].pages <= budget
 
