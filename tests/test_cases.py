@@ -352,3 +352,27 @@ def test_rule_fonts_only_from_the_package(tmp_path: Path):
         for font in page["/Resources"]["/Font"].values():
             used.add(str(font.get_object()["/BaseFont"]))
     assert used and all("Atkinson" in name for name in used), used
+
+
+VALID_IMAGES = sorted((CORPORA / "pillow-test-images" / "valid").glob("*.*")) \
+    if (CORPORA / "pillow-test-images" / "valid").is_dir() else []
+
+
+@pytest.mark.skipif(not VALID_IMAGES, reason="Pillow test images not found beside the repository "
+                    "(../shared/corpora/pillow-test-images/valid)")
+def test_every_valid_picture_works_as_a_logo(tmp_path: Path):
+    """The other side of the logo rules: palette, grey, 16-bit, CMYK, rotated, transparent and tiny PNG and
+    JPEG files all build."""
+    from handouts.build import Project, build_handout
+    project_dir = copy_project(tmp_path / "project")
+    clinic = project_dir / "clinics/demo/clinic.yaml"
+    base = clinic.read_text(encoding="utf-8")
+    for image in VALID_IMAGES:
+        if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            continue
+        shutil.copyfile(image, project_dir / "clinics/demo" / image.name)
+        clinic.write_text(base.replace("logo: logo.png", f"logo: {image.name}"), encoding="utf-8")
+        project = Project(project_dir)
+        hf = project.select(["sample"], "en")[0]
+        built = build_handout(project, project.clinic(project_dir / "clinics/demo"), hf, "standard", "letter")
+        assert built.pages == 1, image.name
