@@ -109,6 +109,6 @@ def restore(merged: bytes, parts: list[bytes]) -> bytes:
     lang = str(out.Root.get("/Lang", ""))
     out.Root.Metadata = out.make_stream(xmp(info, lang, False), Type=Name.Metadata, Subtype=Name.XML)
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, compress_streams=False,
+    out.save(buf, deterministic_id=True, compress_streams=False, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buf.getvalue()

@@ -156,7 +156,7 @@ def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
     _drop_unused_fonts(pdf)
     out = io.BytesIO()
     # reportlab already compressed every stream; recompressing costs more than the whole tagging
-    pdf.save(out, deterministic_id=True, compress_streams=False,
+    pdf.save(out, deterministic_id=True, compress_streams=False, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
