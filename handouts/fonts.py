@@ -4,6 +4,7 @@ reportlab silently drops glyphs a font lacks; we refuse instead, naming the char
 """
 from __future__ import annotations
 
+import io
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +54,32 @@ def font_folder() -> Path:
     return Path(str(resources.files("fontpkg_atkinson_hyperlegible") / "files"))
 
 
+def slim_font(path: Path) -> bytes:
+    """The font without its TrueType hinting, glyph names or layout tables, as bytes.
+
+    PDF viewers rasterise glyphs themselves and ignore hinting programs, yet reportlab copies them
+    (fpgm, prep, cvt and per-glyph instructions) into every subset it embeds: about 40% of each
+    embedded font. fontTools removes them while keeping every outline and character of the family.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont as FontFile
+
+    font = FontFile(str(path))
+    options = subset.Options()
+    options.hinting = False
+    options.glyph_names = False
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep copyright, family, version and PostScript names
+    options.layout_features = []
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=font.getBestCmap().keys())
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 @lru_cache(maxsize=1)
 def load_fonts() -> FontSet:
     """Register the family with reportlab once per process (reportlab's registry is global)."""
@@ -62,7 +89,8 @@ def load_fonts() -> FontSet:
     for face, (name, file) in FACES.items():
         path = folder / file
         files.append(path)
-        font = TTFont(name, str(path))
+        # asciiReadable=0: subsets hold only the glyphs a handout uses, not all of printable ASCII
+        font = TTFont(name, io.BytesIO(slim_font(path)), asciiReadable=0)
         pdfmetrics.registerFont(font)
         cmap = set(font.face.charToGlyph.keys())
         covered = cmap if covered is None else covered & cmap

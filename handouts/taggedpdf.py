@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from .slimimages import slim_images
 from .tagging import Elem, Tagger
 
 ROLE_MAP = {"Aside": "Div"}  # PDF 2.0's Aside is not a PDF 1.7 standard type
@@ -154,9 +155,13 @@ def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
     if archive:
         _archive(pdf)
     _drop_unused_fonts(pdf)
+    slim_images(pdf)
     out = io.BytesIO()
-    # reportlab already compressed every stream; recompressing costs more than the whole tagging
-    pdf.save(out, deterministic_id=True, compress_streams=False, fix_metadata_version=False,
+    # reportlab already compressed its streams: pass them through (decode level none) rather than
+    # recompress them, which costs more than the whole tagging; compress only what is new, above all
+    # the object streams holding the structure tree (qpdf leaves the XMP metadata readable)
+    pdf.save(out, deterministic_id=True, compress_streams=True,
+             stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 

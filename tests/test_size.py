@@ -1,0 +1,83 @@
+"""What keeps a handout small (issue #4: a two-page handout with its logo fits in 40 KB), checked the
+way a print shop or a records system would read the file back. The figure itself lives in bench/."""
+import io
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.cli import main
+from handouts.slimimages import slim_images
+
+
+def build(project, name="exercises"):
+    assert main(["--root", str(project), "build", "--handout", name, "--out", str(project / "out")]) == 0
+    return project / "out" / "example" / "en" / "letter" / "standard" / f"hamstring-nerve-pain-{name}.pdf"
+
+
+def test_embedded_fonts_hold_only_used_glyphs_without_hinting(project):
+    pdf = pikepdf.open(build(project))
+    files = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o]
+    assert len(files) >= 2
+    for stream in files:
+        font = TTFont(io.BytesIO(stream.read_bytes()))
+        assert not {"fpgm", "prep", "cvt "} & set(font.keys())
+        # a subset of the glyphs the handout prints, not every printable ASCII character
+        assert font["maxp"].numGlyphs < 90
+
+
+def test_object_streams_are_compressed_and_metadata_stays_readable(project):
+    pdf = pikepdf.open(build(project))
+    objstms = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Type") == "/ObjStm"]
+    assert objstms
+    assert all(o.get("/Filter") is not None for o in objstms)
+    assert "/Filter" not in pdf.Root.Metadata
+    assert b"pdfuaid" in pdf.Root.Metadata.read_raw_bytes()
+
+
+def _pdf_with(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.drawImage(ImageReader(image), 50, 50, width=image.width, height=image.height, mask="auto")
+    canvas.save()
+    return out.getvalue()
+
+
+def _flat_logo() -> Image.Image:
+    image = Image.new("RGB", (300, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 110, 110), fill=(21, 61, 107))
+    draw.ellipse((130, 20, 200, 90), fill=(120, 200, 170))
+    return image
+
+
+def _photo_like() -> Image.Image:
+    return Image.radial_gradient("L").resize((300, 120)).convert("RGB").point(lambda v: (v * 7) % 256)
+
+
+@pytest.mark.parametrize("make", [_flat_logo, _photo_like], ids=["few-colours", "many-colours"])
+def test_reencoded_pictures_have_the_same_pixels(make):
+    image = make()
+    pdf = pikepdf.open(io.BytesIO(_pdf_with(image)))
+    before = next(o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+    size_before = len(before.read_raw_bytes())
+    slim_images(pdf)
+    out = io.BytesIO()
+    pdf.save(out)
+    again = pikepdf.open(io.BytesIO(out.getvalue()))
+    stream = next(o for o in again.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+    assert len(stream.read_raw_bytes()) <= size_before
+    drawn = pikepdf.PdfImage(stream).as_pil_image().convert("RGB")
+    assert drawn.tobytes() == image.tobytes()
+
+
+def test_flat_colour_logo_shrinks_to_a_palette_image():
+    pdf = pikepdf.open(io.BytesIO(_pdf_with(_flat_logo())))
+    stream = next(o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image")
+    size_before = len(stream.read_raw_bytes())
+    slim_images(pdf)
+    assert stream.ColorSpace[0] == "/Indexed"
+    assert len(stream.read_raw_bytes()) < size_before / 2
