@@ -104,14 +104,19 @@ def cmd_build(project: Project, args) -> int:
 
 
 def _reading(rendered: RenderedHandout) -> tuple[str, bool]:
-    """Reading level of the words a patient reads, against the handout's target."""
+    """Reading level of the words a patient reads, against the handout's target. A handout with no
+    countable words has no score ("n/a"), which is not counted as missing the target."""
     h = rendered.handout
     score = measure(rendered.texts, h.language)
     target = h.reading_level
-    if score.grade is not None:
+    if score.language == "en":  # Flesch-Kincaid grade; other languages: reading ease
         limit = target.max_grade if target.max_grade is not None else 6
+        if score.grade is None:
+            return f"grade  n/a (max {limit:g}), {score.hard_words} long words", True
         return f"grade {score.grade:4.1f} (max {limit:g}), {score.hard_words} long words", score.grade <= limit
     limit = target.min_ease if target.min_ease is not None else 70
+    if score.ease is None:
+        return f"ease   n/a (min {limit:g}), {score.hard_words} long words", True
     return f"ease {score.ease:5.1f} (min {limit:g}), {score.hard_words} long words", score.ease >= limit
 
 
