@@ -11,6 +11,9 @@ from typing import Callable
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table,
                                 TableStyle)
 
@@ -286,19 +289,50 @@ class Builder:
             out.append(tag(Paragraph(f"<b>{b.title}</b>", self.s.body), "P", keepWithNext=1))
         return out + [self._tick_rows(b.items), self.spacer()]
 
+    def day_columns(self, days: int, names: list[str]) -> tuple[float, float, float]:
+        """Width of each tracker day column, the day names' font size and the day cells' side padding.
+
+        Sized from the longest day name in the language's label table (all seven, so every tracker in a
+        language looks alike) in the header font, so a day name never breaks inside the word ("Mo/n").
+        The first column keeps at least a quarter of the width and room for its longest word. If the day
+        names still do not fit (whole words instead of abbreviations), the side padding drops to 2 pt and
+        then the day names' size steps down to what fits: smaller, but never broken."""
+        s = self.s
+        box = s.layout.blocks.tick_box * s.scale.size
+        font, size = s.table_head.fontName, s.table_head.fontSize
+        longest = max(stringWidth(d, font, size) for d in self.labels.days)
+        words = [w for n in [self.labels.tracker_item, *map(plain, names)] for w in n.split()]
+        widest = max((stringWidth(w, font, size) for w in words), default=0)
+        room = (self.width - max(self.width / 4, widest + 14)) / days
+        pad, slack = 4.0, 2.0  # per side; slack: rounding in reportlab's line breaking
+        day_w = max(box + 10, longest + 2 * pad + slack)
+        if day_w > room:
+            pad = 2.0
+            day_w = max(box + 10, longest + 2 * pad + slack)
+        if day_w > room:
+            day_w = max(box + 10, room)
+            size = size * (day_w - 2 * pad - slack) / longest
+        return day_w, size, pad
+
     def b_tracker(self, b: c.Tracker) -> list:
         s, L = self.s, self.labels
         names = b.rows or self.exercise_names
         if not names:
             return []
         box = s.layout.blocks.tick_box * s.scale.size
-        day_w = max(box + 10, s.table_head.fontSize * 2.6)
+        day_w, day_size, pad = self.day_columns(b.days, names)
+        day_style = s.table_head
+        if day_size < day_style.fontSize:
+            day_style = ParagraphStyle("th-day", parent=s.table_head, fontSize=day_size,
+                                       leading=day_size * s.table_head.leading / s.table_head.fontSize)
+        day_style = ParagraphStyle("th-day", parent=day_style, alignment=TA_CENTER)
         first = self.width - day_w * b.days
-        head = [self.para(esc(L.tracker_item), s.table_head)] + [self.para(esc(d), s.table_head) for d in L.days[:b.days]]
+        head = [self.para(esc(L.tracker_item), s.table_head)] + [self.para(esc(d), day_style) for d in L.days[:b.days]]
         rows = [head] + [[self.para(n, s.table_cell)] + [TickBox(box, s.theme.text) for _ in range(b.days)]
                          for n in names]
         table = self._table(rows, [first] + [day_w] * b.days, True, False,
-                            [("ALIGN", (1, 1), (-1, -1), "CENTER")])
+                            [("ALIGN", (1, 1), (-1, -1), "CENTER"),
+                             ("LEFTPADDING", (1, 0), (-1, -1), pad), ("RIGHTPADDING", (1, 0), (-1, -1), pad)])
         out = [self.heading(b.title, 2)] if b.title else []
         return out + [table, self.spacer()]
 
