@@ -260,13 +260,32 @@ class Builder:
         parts.append(self.items(b.steps, numbered=True))
         parts.append(self.dosing_table(b.dosing))
         if b.cautions:
+            # one idea per line: a single caution follows the label; two or more are a list under it
             parts.append(tag(Spacer(1, s.space("item")), "Artifact"))
-            parts.append(self.para(f"<b>{esc(L.exercise_stop)}:</b> " + "; ".join(b.cautions)))
+            stop = f"<b>{esc(L.exercise_stop)}:</b>"
+            if len(b.cautions) == 1:
+                parts.append(self.para(f"{stop} {b.cautions[0]}"))
+            else:
+                parts.append(self.cautions(stop, b.cautions))
         if s.layout.blocks.exercise_rule:
             rule = tag(Table([[""]], colWidths=[self.width], rowHeights=[2]), "Artifact")
             rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1, HexColor(s.theme.rule))]))
             parts.insert(0, rule)
         return [KeepTogether(parts), self.spacer()]
+
+    def cautions(self, label: str, cautions: list[str]) -> Table:
+        """'Stop if:' with the cautions as a bullet list hanging beside it: one idea per line, and no
+        more lines than the cautions themselves (the label takes no line of its own)."""
+        s = self.s
+        label_w = stringWidth(plain(label), s.fonts.bold, s.body.fontSize) + s.body.fontSize * 0.5
+        items = self.items(cautions, numbered=False)
+        items.__dict__["spaceAfter"] = 0  # the table below carries the block's space
+        table = Table([[self.para(label), items]], colWidths=[label_w, self.width - label_w])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        table.spaceAfter = s.space("paragraph")
+        return tag(table, "Div", cautions=True)
 
     def figure(self, picture: Picture, alt: str, max_w: float, max_h: float):
         w, h = fit_box(picture.aspect, max_w, max_h)

@@ -118,3 +118,20 @@ def test_tracker_day_columns_fit_the_longest_label(tmp_path, layout, days):
     lines = [line.strip() for page in PdfReader(pdf).pages for line in page.extract_text().splitlines()]
     for day in days:
         assert day in lines
+
+
+def test_exercise_cautions_are_one_bullet_each(built):
+    checked = 0
+    for lang, paper, layout, hid, pages in pdfs(built):
+        if hid != "exercises":
+            continue
+        text = " ".join(pages)
+        for block in rendered_blocks(built, lang, "exercises"):
+            if block.type != "exercise" or len(block.cautions) < 2:
+                continue
+            cautions = [squash(plain(c)) for c in block.cautions]
+            assert "; ".join(cautions) not in text
+            for caution in cautions:
+                assert f"• {caution}" in text, f"{lang} {paper} {layout}: {caution!r} is not a bullet of its own"
+                checked += 1
+    assert checked >= 8
