@@ -18,7 +18,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from . import __version__, speedups  # noqa: F401  (speedups: byte-neutral reportlab caches)
 from .clinic import ClinicProfile, load_clinic
 from .content import SLUG, Exercise, Handout
-from .document import PageInfo, body_width, render_pdf
+from .document import PageInfo, body_width, count_pages, render_pdf
 from .errors import HandoutError, Problem, display_path
 from .flowables import Builder, contact_links
 from .fonts import FontSet, load_fonts
@@ -202,6 +202,16 @@ def _one_line(exc: Exception) -> str:
     return " ".join(re.sub(r"(?: at |@)0x[0-9a-fA-F]+", "", str(exc)).split())
 
 
+def make_flowables(h: Handout, clinic: ClinicProfile, styles, labels: Labels, pictures: dict, width: float) -> list:
+    """The handout's flowables, title to end matter, in one set of styles (one fit step)."""
+    builder = Builder(styles, labels, pictures, width)
+    builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
+    flowables = builder.title(h)
+    for block in h.blocks:
+        flowables += builder.block(block)
+    return flowables + builder.end_matter(h, escape_text(clinic.clinic.name))
+
+
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
                   paper: str, archive: bool = False) -> Built:
     """Build one handout for one clinic, layout and paper size, fitted to its page budget.
@@ -223,51 +233,53 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     stamp = timestamp_for(handout.review.reviewed)
     width = body_width(layout, paper)
     steps = fit_steps(layout)
-    tried: dict[int, tuple] = {}
+    tried: dict[int, tuple] = {}  # step -> (pages, fill of the last page, body size)
+    drawn: dict[int, object] = {}  # step -> Rendered, for the steps rendered in full
 
-    def fits(i: int) -> bool:
-        if i not in tried:
+    def fits(i: int, draw: bool) -> bool:
+        if i not in tried or (draw and i not in drawn):
             styles = make_styles(layout, theme, fonts, steps[i])
-            builder = Builder(styles, labels, pictures, width)
-            builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
-            flowables = builder.title(h)
-            for block in h.blocks:
-                flowables += builder.block(block)
-            flowables += builder.end_matter(h, escape_text(clinic.clinic.name))
+            flowables = make_flowables(h, clinic, styles, labels, pictures, width)
             try:
-                out = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp, archive)
+                if draw:
+                    out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
+                                                archive)
+                    pages, fill = out.pages, out.last_page_fill
+                else:
+                    pages, fill = count_pages(flowables, layout, paper, fonts)
             except LayoutError as exc:
                 raise HandoutError(Problem(f"a block is too large to fit on one page ({_one_line(exc)[:120]})",
                                            doc.file)) from None
             except ValueError as exc:
                 raise HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})",
                                            doc.file)) from None
-            tried[i] = (out, styles.body_size)
-        return tried[i][0].pages <= budget
+            tried[i] = (pages, fill, styles.body_size)
+        return tried[i][0] <= budget
 
     # The answer is the first fit step that fits. Steps only shrink spacing and type, so once a step
     # does not fit, no earlier one does: start at the step that fitted last time for this handout,
     # layout and paper (e.g. for the previous clinic), then walk back while the step before also fits.
+    # Only the answer is drawn and written; the other steps are laid out without drawing (count_pages).
     hint = (hf.path, layout_id, paper)
     i = min(_FIT_HINTS.get(hint, 0), len(steps) - 1)
-    if fits(i):
-        while i > 0 and fits(i - 1):
+    if fits(i, draw=True):
+        while i > 0 and fits(i - 1, draw=False):
             i -= 1
     else:
         i += 1
-        while i < len(steps) and not fits(i):
+        while i < len(steps) and not fits(i, draw=False):
             i += 1
+    while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
+        i += 1
     if i < len(steps):
         _FIT_HINTS[hint] = i
-        out, size = tried[i]
-        return Built(out.pdf, out.pages, budget, steps[i], size, rendered)
-    last = tried[len(steps) - 1]
-    out, size = last
-    over = out.pages - budget - 1 + out.last_page_fill
+        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered)
+    pages, fill, size = tried[len(steps) - 1]
+    over = pages - budget - 1 + fill
     raise HandoutError(doc.problem(("pages",),
         f"handout '{hf.name}' ({hf.language}, {paper}, {layout_id}) does not fit its budget of {budget} "
         f"page{'s' if budget > 1 else ''}: at the smallest allowed size (body {size:g} pt) it needs "
-        f"{out.pages} pages, about {over:.1f} page{'s' if over >= 1.05 else ''} too many; "
+        f"{pages} pages, about {over:.1f} page{'s' if over >= 1.05 else ''} too many; "
         "shorten the text or raise 'pages'"))
 
 

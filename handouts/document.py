@@ -101,6 +101,8 @@ class Painter:
         self.width, self.height = page_size
 
     def header(self, canv, doc):
+        if getattr(canv, "_dry", False):
+            return
         L, t, info = self.layout, self.layout.type, self.info
         m, h = L.margins, L.header
         top = self.height - m.top
@@ -173,12 +175,38 @@ class Painter:
         canv.restoreState()
 
 
-def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str, meta: dict,
-               timestamp, archive: bool = False) -> Rendered:
-    """Lay out and write one tagged (PDF/UA-1) PDF into memory; archive: PDF/A-2b too."""
+class DryCanvas(Canvas):
+    """A canvas that draws and writes nothing: the layout pass alone, to count pages.
+
+    Page breaks, splits and keep rules are all decided by wrap() and split(), before anything is
+    drawn, so the page count equals a full rendering's (a test compares them) at a quarter of the
+    cost. The fit loop uses it to rule out larger fit steps without writing their PDFs."""
+
+    _dry = True
+
+    def showPage(self):
+        self._startPage()
+
+    def save(self):
+        pass
+
+
+def count_pages(flowables: list, layout, paper: str, fonts) -> tuple[int, float]:
+    """(pages, fill of the last page) the flowables take in this layout and paper, without drawing."""
+    doc, _ = _doc_template(flowables, layout, None, paper, fonts, {})
+    doc.build(list(flowables), canvasmaker=DryCanvas)
+    return doc.page, _fill(doc)
+
+
+def _fill(doc) -> float:
+    if doc.last_y is not None and doc.frame_height:
+        return max(0.0, min(1.0, 1 - doc.last_y / doc.frame_height))
+    return 1.0
+
+
+def _doc_template(flowables, layout, painter, paper: str, fonts, meta: dict):
     page_size = PAPERS[paper]
     m = layout.margins
-    painter = Painter(layout, theme, fonts, info, page_size)
     body_top = page_size[1] - m.top - layout.header.height - 8
     body_bottom = m.bottom + layout.footer.height + 4
     width = page_size[0] - m.left - m.right
@@ -189,11 +217,20 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0) for i in range(cols)]
     buf = io.BytesIO()
     doc = HandoutDoc(buf, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
-                     bottomMargin=m.bottom, invariant=1, displayDocTitle=1, lang=meta["lang"],
-                     title=meta["title"], author=meta["author"], subject=meta["subject"],
-                     keywords=meta["keywords"], creator=meta["creator"], producer=meta["creator"],
+                     bottomMargin=m.bottom, invariant=1, displayDocTitle=1, lang=meta.get("lang"),
+                     title=meta.get("title"), author=meta.get("author"), subject=meta.get("subject"),
+                     keywords=meta.get("keywords"), creator=meta.get("creator"), producer=meta.get("creator"),
                      initialFontName=fonts.regular, initialFontSize=layout.type.body)
-    doc.addPageTemplates([PageTemplate("page", frames=frames, onPage=painter.header)])
+    on_page = painter.header if painter is not None else (lambda canv, doc: None)
+    doc.addPageTemplates([PageTemplate("page", frames=frames, onPage=on_page)])
+    return doc, buf
+
+
+def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str, meta: dict,
+               timestamp, archive: bool = False) -> Rendered:
+    """Lay out and write one tagged (PDF/UA-1) PDF into memory; archive: PDF/A-2b too."""
+    painter = Painter(layout, theme, fonts, info, PAPERS[paper])
+    doc, buf = _doc_template(flowables, layout, painter, paper, fonts, meta)
     tagger = Tagger(fonts.regular)
     tagger.prepare(flowables)
     canvasmaker = tagging_canvas(numbered_canvas(info, tagger.artifact_fn(painter.footer)), tagger)
@@ -205,11 +242,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
         return canv
 
     doc.build(list(flowables), canvasmaker=make_canvas)
-    pages = doc.page
-    fill = 1.0
-    if doc.last_y is not None and doc.frame_height:
-        fill = max(0.0, min(1.0, 1 - doc.last_y / doc.frame_height))
-    return Rendered(buf.getvalue(), pages, fill, tagger, archive)
+    return Rendered(buf.getvalue(), doc.page, _fill(doc), tagger, archive)
 
 
 def body_width(layout, paper: str) -> float:

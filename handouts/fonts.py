@@ -64,7 +64,7 @@ def slim_font(path: Path) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont as FontFile
 
-    font = FontFile(str(path))
+    font = FontFile(str(path), recalcTimestamp=False)  # keep head.modified: same bytes every run
     options = subset.Options()
     options.hinting = False
     options.glyph_names = False
@@ -91,6 +91,7 @@ def load_fonts() -> FontSet:
         files.append(path)
         # asciiReadable=0: subsets hold only the glyphs a handout uses, not all of printable ASCII
         font = TTFont(name, io.BytesIO(slim_font(path)), asciiReadable=0)
+        font.face.filename = str(path)  # where it came from (reportlab names it after the file object)
         pdfmetrics.registerFont(font)
         cmap = set(font.face.charToGlyph.keys())
         covered = cmap if covered is None else covered & cmap

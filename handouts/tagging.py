@@ -275,6 +275,8 @@ def _wrap_draw_on(cls):
     original = cls.drawOn
 
     def drawOn(self, canvas, x, y, _sW=0):
+        if getattr(canvas, "_dry", False):
+            return None  # a page-count-only layout pass (document.count_pages): nothing to draw
         t = tagger_of(canvas)
         if t is None:
             return original(self, canvas, x, y, _sW)
@@ -285,6 +287,8 @@ def _wrap_draw_on(cls):
 
 
 def _li_draw_on(self, canv, x, y, _sW=0):
+    if getattr(canv, "_dry", False):
+        return
     t = tagger_of(canv)
     if self._bullet:
         if t is None:

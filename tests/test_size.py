@@ -81,3 +81,22 @@ def test_flat_colour_logo_shrinks_to_a_palette_image():
     slim_images(pdf)
     assert stream.ColorSpace[0] == "/Indexed"
     assert len(stream.read_raw_bytes()) < size_before / 2
+
+
+def test_two_runs_a_second_apart_give_identical_bytes(project):
+    """Separate processes at different times (fontTools stamps fonts it saves with the clock unless
+    told not to): the same inputs must still give the same file."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    outputs = []
+    for run in range(2):
+        out = project / f"run{run}"
+        subprocess.run([sys.executable, str(repo / "generate.py"), "--root", str(project), "build",
+                        "--handout", "prevention", "--out", str(out)], check=True, capture_output=True)
+        outputs.append((out / "example/en/letter/standard/hamstring-nerve-pain-prevention.pdf").read_bytes())
+        time.sleep(1.1)
+    assert outputs[0] == outputs[1]
