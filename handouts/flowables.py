@@ -99,6 +99,25 @@ class PictureBox(Flowable):
         self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
 
 
+_FUZZ = 1e-3  # points of rounding slack when comparing heights
+
+
+class KeepWhole(KeepTogether):
+    """A block kept in one piece (a callout box): moved to the next frame when it does not fit in what
+    is left of this one; split (between its rows) only when it is taller than a whole frame.
+
+    A KeepTogether, so the tagger reads the structure of what it holds (tagging.Tagger._add)."""
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        content = list(self._content)
+        if self._H <= aH + _FUZZ or frame is None or frame._atTop or self._H > frame._aH + _FUZZ:
+            return content
+        return [self.FrameBreak()] + content
+
+
 class Builder:
     """Builds the flowables of one handout at one fit step."""
 
@@ -194,7 +213,9 @@ class Builder:
             ("TOPPADDING", (0, 0), (-1, 0), pad),
             ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
         ]))
-        return [tag(table, "Aside", kind=b.kind, cells=inner), self.spacer()]
+        # one piece unless taller than a page: a box split across pages (a red flag above all) reads
+        # as two boxes, and its second half loses its title
+        return [KeepWhole([tag(table, "Aside", kind=b.kind, cells=inner)]), self.spacer()]
 
     def _table(self, rows: list[list], widths: list[float], header_row: bool, header_col: bool,
                extra: list | None = None) -> Table:

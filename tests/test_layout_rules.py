@@ -135,3 +135,137 @@ def test_exercise_cautions_are_one_bullet_each(built):
                 assert f"• {caution}" in text, f"{lang} {paper} {layout}: {caution!r} is not a bullet of its own"
                 checked += 1
     assert checked >= 8
+
+
+# -- headings stay with what follows; callouts stay in one piece ---------------------------------------
+def leads_and_callouts(blocks, sources_label: str):
+    """Texts that must have body text after them on their page (headings, list titles), and each
+    callout as (title, [every line of text in it])."""
+    leads, callouts = [], []
+    for b in blocks:
+        if b.type == "heading":
+            leads.append(plain(b.text))
+        elif b.type == "exercise":
+            leads.append(plain(b.name))
+        elif b.type in ("bullets", "steps", "facts", "checklist", "tracker") and b.title:
+            leads.append(plain(b.title))
+        elif b.type == "callout":
+            callouts.append((b.kind, plain(b.title), [plain(t) for t in ([b.text] if b.text else []) + b.items]))
+    leads.append(sources_label)
+    return [squash(x) for x in leads], [(k, squash(t), [squash(x) for x in xs]) for k, t, xs in callouts]
+
+
+def body_pages(pdf: Path, title: str) -> list[str]:
+    """Each page's text, whitespace squashed, up to the running footer (which starts with the title)."""
+    pages = []
+    for page in PdfReader(pdf).pages:
+        text = squash(page.extract_text())
+        cut = text.rfind(f"{title} · ")
+        pages.append(text[:cut] if cut >= 0 else text)
+    return pages
+
+
+def check_rules(pdf: Path, title: str, leads: list[str], callouts: list, where: str) -> None:
+    pages = body_pages(pdf, title)
+    for lead in leads:
+        found = False
+        for n, text in enumerate(pages, 1):
+            at = text.find(lead)
+            while at >= 0:
+                found = True
+                after = text[at + len(lead):].strip()
+                assert after, f"{where}: {lead!r} is the last thing on page {n}; what follows it is on page {n + 1}"
+                at = text.find(lead, at + 1)
+        assert found, f"{where}: {lead!r} not found"
+    for kind, head, lines in callouts:
+        on = [n for n, text in enumerate(pages) if head in text]
+        assert on, f"{where}: callout {head!r} not found"
+        text = pages[on[0]]
+        for line in lines:
+            assert line in text[text.find(head):], \
+                f"{where}: the {kind} box {head!r} is split: {line!r} is not on its page ({on[0] + 1})"
+
+
+def shipped(built):
+    """(where, pdf, title, leads, callouts) of every shipped handout in every language, paper and layout."""
+    project = Project(built)
+    clinic = project.clinic(built / "clinics" / "example")
+    for lang, paper, layout in COMBOS:
+        labels, _ = project.labels(lang)
+        for hf in project.handout_files(lang):
+            pdf = built / "output" / "example" / lang / paper / layout / f"{hf.name}.pdf"
+            handout = render_handout(*project.handout(hf), clinic.template_fields(), load_fonts()).handout
+            leads, callouts = leads_and_callouts(handout.blocks, labels.sources)
+            assert any(k == "red_flag" for k, _, _ in callouts)
+            yield f"{lang} {paper} {layout} {hf.id}", pdf, squash(plain(handout.title)), leads, callouts
+
+
+def test_shipped_callouts_stay_whole(built):
+    for where, pdf, title, _, callouts in shipped(built):
+        check_rules(pdf, title, [], callouts, where)
+
+
+SWEEP = """\
+id: sweep
+condition: sweep
+kind: overview
+language: en
+title: Layout sweep
+pages: 2
+review: {{version: "1.0", reviewed: 2026-11-01, next_review: 2027-11-01}}
+sources: [{{publisher: NHS, title: Sciatica, url: "https://www.nhs.uk/conditions/sciatica/"}}]
+blocks:
+{filler}
+  - {{type: heading, text: Where it hurts}}
+  - type: bullets
+    items: [Pain in your buttock., Pain down the back of your thigh., Tingling in your foot., A weak leg.]
+  - {{type: heading, text: What helps}}
+  - type: paragraph
+    text: >-
+      Keep moving as much as you can. Gentle walks help more than rest in bed. Heat or cold may ease the
+      pain for a while. Most people feel better in a few weeks, and some take a few months to heal.
+  - type: callout
+    kind: red_flag
+    title: Call 911 right away if you have
+    items: [New trouble controlling your bladder or bowels., Numbness around your genitals or buttocks.,
+            Weakness in both legs., Weakness in a leg that gets worse fast.]
+  - type: steps
+    title: What you can do today
+    items: [Stand up every 30 minutes., Take a short walk., Use a warm pack for 15 minutes.]
+  - type: callout
+    kind: info
+    title: When to call us
+    text: "Call us if:"
+    items: [Your pain is not better in 4 weeks., The pain wakes you at night., One leg feels numb.]
+"""
+
+
+@pytest.fixture(scope="module")
+def sweep_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sweep")
+    for name in ("layouts", "clinics"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(REPO / "content" / "labels", root / "content" / "labels")
+    (root / "content" / "sweep" / "en").mkdir(parents=True)
+    return root
+
+
+@pytest.mark.parametrize("layout", ["standard", "large-print"])
+def test_callouts_wherever_the_page_breaks(sweep_root, layout):
+    """One more line of filler at a time moves every block past the foot of page 1: no callout is ever
+    split."""
+    from handouts.build import build_handout
+
+    labels, _ = Project(sweep_root).labels("en")
+    path = sweep_root / "content" / "sweep" / "en" / "sweep.yaml"
+    for n in range(2, 30):
+        filler = "\n".join(f"  - {{type: paragraph, text: Line {i} of filler text.}}" for i in range(n))
+        path.write_text(SWEEP.format(filler=filler))
+        project = Project(sweep_root)
+        hf = project.handout_files("en")[0]
+        built = build_handout(project, project.clinic(sweep_root / "clinics" / "example"), hf, layout, "letter")
+        pdf = sweep_root / f"sweep-{layout}-{n}.pdf"
+        pdf.write_bytes(built.pdf)
+        handout, _ = project.handout(hf)
+        leads, callouts = leads_and_callouts(handout.blocks, labels.sources)
+        check_rules(pdf, "Layout sweep", [], callouts, f"{layout} with {n} filler lines")
