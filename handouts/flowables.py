@@ -118,6 +118,72 @@ class KeepWhole(KeepTogether):
         return [self.FrameBreak()] + content
 
 
+class KeepWithNext(KeepTogether):
+    """Headings and list titles ("leads") kept with at least the first lines of the block after them.
+
+    reportlab's own keepWithNext does nothing when the next flowable is a list or another container
+    (the heading is left alone at the foot of the page), and with a paragraph or table it moves the
+    whole next block, however long. Here the leads move to the next frame only when they and the first
+    piece of the block do not fit where they are: the first item of a list, the first two lines of a
+    paragraph (reportlab never leaves one line alone), the header and first row of a table, or all of
+    a block kept in one piece (an exercise, a callout). The block may then break as usual.
+
+    A KeepTogether, so the tagger reads the structure of what it holds (tagging.Tagger._add); the
+    leads are drawn one by one, so headings keep their role and bookmark."""
+
+    def __init__(self, leads: list):
+        super().__init__(list(leads))
+        for f in leads:
+            f.__dict__["keepWithNext"] = 0  # reportlab's rule would regroup them after our split
+        self.leads = len(leads)
+
+    def add(self, flowable, lead: bool) -> None:
+        if lead:
+            flowable.__dict__["keepWithNext"] = 0
+            self.leads += 1
+        self._content.append(flowable)
+
+    def split(self, aW, aH):
+        frame = getattr(self, "_frame", None)
+        content = list(self._content)
+        if frame is None or frame._atTop or self._first_fits(aW, aH):
+            return content
+        return [self.FrameBreak()] + content
+
+    def _first_fits(self, aW, aH) -> bool:
+        canv = self.canv
+        used = 0.0
+        leads, rest = self._content[:self.leads], self._content[self.leads:]
+        for i, f in enumerate(leads):
+            _, h = f.wrapOn(canv, aW, 0xFFFFFF)
+            used += (f.getSpaceBefore() if i else 0) + h + f.getSpaceAfter()
+        if not rest:
+            return used <= aH + _FUZZ
+        body = rest[0]
+        room = aH - used - body.getSpaceBefore()
+        return room > 0 and _first_piece_fits(body, canv, aW, room, self._frame._aH)
+
+
+def _first_piece_fits(f, canv, aW: float, room: float, frame_height: float) -> bool:
+    """Whether the first piece platypus would place of flowable f fits in room (height)."""
+    if isinstance(f, ListFlowable):  # a list breaks between (and inside) its items
+        items = f._content
+        return not items or _first_piece_fits(items[0], canv, aW, room - items[0].getSpaceBefore(), frame_height)
+    if isinstance(f, KeepTogether):  # one piece, unless taller than a frame (then its first part)
+        content = [x for x in f._content if not getattr(x, "frameAction", None)]
+        _, h = f.wrapOn(canv, aW, room)
+        h = getattr(f, "_H", h)
+        if h <= room + _FUZZ:
+            return True
+        if h <= frame_height + _FUZZ or not content:
+            return False
+        return _first_piece_fits(content[0], canv, aW, room, frame_height)
+    _, h = f.wrapOn(canv, aW, room)
+    if h <= room + _FUZZ:
+        return True
+    return bool(f.splitOn(canv, aW, room))
+
+
 class Builder:
     """Builds the flowables of one handout at one fit step."""
 
@@ -129,6 +195,7 @@ class Builder:
         self.exercise_names: list[str] = []
         self.outline_count = 0
         self.links: dict[str, str] = {}  # printed contact -> address (see contact_links)
+        self._open: KeepWithNext | None = None  # headings waiting for the block after them
 
     # -- helpers -----------------------------------------------------------------------------
     def para(self, markup: str, style=None, role: str = "P") -> Paragraph:
@@ -169,7 +236,27 @@ class Builder:
 
     def block(self, block) -> list:
         builder: Callable = getattr(self, "b_" + block.type)
-        return builder(block)
+        return self.keep_rules(builder(block))
+
+    def keep_rules(self, flowables: list) -> list:
+        """Group each run of headings and list titles with the flowable after it (KeepWithNext).
+
+        A heading block's group stays open until the next block: build.py concatenates what each
+        block returns, so the next block's first flowable joins the group already in that list."""
+        out = []
+        for f in flowables:
+            lead = isinstance(f, Paragraph) and bool(f.getKeepWithNext())
+            if self._open is not None:
+                spacer = isinstance(f, Spacer) and getattr(f, "role", None) == "Artifact"
+                self._open.add(f, lead or spacer)
+                if not (lead or spacer):
+                    self._open = None
+            elif lead:
+                self._open = KeepWithNext([f])
+                out.append(self._open)
+            else:
+                out.append(f)
+        return out
 
     def b_heading(self, b: c.Heading) -> list:
         return [self.heading(b.text, b.level)]
@@ -400,5 +487,6 @@ class Builder:
         r = handout.review
         dates = esc(f"{L.version} {r.version} · {L.reviewed} {r.reviewed.isoformat()} · "
                     f"{L.next_review} {r.next_review.isoformat()}")
-        return [self.heading(esc(L.sources), 2), self.items(sources, numbered=False), self.para(dates),
-                self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)]
+        return self.keep_rules([self.heading(esc(L.sources), 2), self.items(sources, numbered=False),
+                                self.para(dates),
+                                self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)])

@@ -205,6 +205,11 @@ def test_shipped_callouts_stay_whole(built):
         check_rules(pdf, title, [], callouts, where)
 
 
+def test_shipped_headings_stay_with_what_follows(built):
+    for where, pdf, title, leads, _ in shipped(built):
+        check_rules(pdf, title, leads, [], where)
+
+
 SWEEP = """\
 id: sweep
 condition: sweep
@@ -251,9 +256,9 @@ def sweep_root(tmp_path_factory):
 
 
 @pytest.mark.parametrize("layout", ["standard", "large-print"])
-def test_callouts_wherever_the_page_breaks(sweep_root, layout):
-    """One more line of filler at a time moves every block past the foot of page 1: no callout is ever
-    split."""
+def test_headings_and_callouts_wherever_the_page_breaks(sweep_root, layout):
+    """One more line of filler at a time moves every block past the foot of page 1: no heading or list
+    title is ever left at the foot of a page, no callout is ever split."""
     from handouts.build import build_handout
 
     labels, _ = Project(sweep_root).labels("en")
@@ -268,4 +273,4 @@ def test_callouts_wherever_the_page_breaks(sweep_root, layout):
         pdf.write_bytes(built.pdf)
         handout, _ = project.handout(hf)
         leads, callouts = leads_and_callouts(handout.blocks, labels.sources)
-        check_rules(pdf, "Layout sweep", [], callouts, f"{layout} with {n} filler lines")
+        check_rules(pdf, "Layout sweep", leads, callouts, f"{layout} with {n} filler lines")
