@@ -1,3 +1,3 @@
 """Printable, branded patient handouts from YAML content, layouts and clinic profiles."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
