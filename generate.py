@@ -2,7 +2,7 @@
 """Make printable patient handouts. Run `python generate.py --help`."""
 import sys
 
-from handouts.cli import main
+from handouts.entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

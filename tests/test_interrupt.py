@@ -153,3 +153,23 @@ def test_stale_temp_files_are_removed(tmp_path: Path):
     assert not stale.exists()
     assert live.exists() and other.exists()
     complete(target.read_bytes())
+
+
+def test_ctrl_c_while_starting_prints_one_line(tmp_path: Path):
+    """Ctrl-C during the imports (the first few tenths of a second) or at any later moment: one line,
+    exit 130 (or 0 if the run had already finished), never a traceback."""
+    project = make_project(tmp_path / "project")
+    rng = random.Random(SEED)
+    for delay in sorted(rng.uniform(0.01, 0.6) for _ in range(6)):
+        proc = start(["build", "--clinic", "clinics/demo", "--out", "out"], project)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        err = err.decode("utf-8", "replace")
+        if "init_import_site" in err:
+            continue  # the interpreter itself was still starting (site module): no project code ran yet
+        assert "Traceback" not in err, f"seed {SEED}, SIGINT after {delay:.2f} s:\n{err}"
+        assert proc.returncode in (0, 130), (delay, proc.returncode, err)
+        if proc.returncode == 130:
+            assert err.strip().splitlines()[-1].startswith("interrupted")

@@ -1,0 +1,22 @@
+"""The command's entry point: `generate.py` and the `handouts` console script.
+
+Importing the generator (reportlab, pydantic, pikepdf) takes a few tenths of a second; Ctrl-C in that
+window, or before the command's own handler is in place, must still end with one line, not a traceback.
+Nothing has been written by then.
+"""
+import signal
+import sys
+
+INTERRUPTED = "interrupted before anything was written"
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        from .cli import main as run
+        code = run(argv)
+    except KeyboardInterrupt:
+        code = 130
+        print(INTERRUPTED, file=sys.stderr)
+    # the work is over (done, failed or stopped): a late Ctrl-C must not turn the exit into a signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
