@@ -202,11 +202,21 @@ def _archive(pdf) -> None:
                                                Info=String("sRGB IEC61966-2.1"), DestOutputProfile=stream)])
 
 
+# ICC header bytes 24-35: the profile's creation date and time (six big-endian 16-bit numbers)
+ICC_DATE = slice(24, 36)
+FIXED_ICC_DATE = bytes.fromhex("07e8 0001 0001 0000 0000 0000")  # 2024-01-01 00:00:00
+
+
 def _srgb_profile() -> bytes | None:
     try:
         from PIL import ImageCms
         profile = ImageCms.createProfile("sRGB")
-        return ImageCms.ImageCmsProfile(profile).tobytes()
+        data = bytearray(ImageCms.ImageCmsProfile(profile).tobytes())
+        # littlecms stamps the profile with the clock: fix the date so archive builds stay
+        # byte-identical (the profile ID, bytes 84-99, is left unset by littlecms, so nothing else
+        # depends on the date)
+        data[ICC_DATE] = FIXED_ICC_DATE
+        return bytes(data)
     except Exception:  # pragma: no cover - Pillow without littlecms
         for path in ("/usr/share/color/icc/colord/sRGB.icc", "/usr/share/color/icc/sRGB.icc"):
             if Path(path).is_file():

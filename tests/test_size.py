@@ -83,9 +83,10 @@ def test_flat_colour_logo_shrinks_to_a_palette_image():
     assert len(stream.read_raw_bytes()) < size_before / 2
 
 
-def test_two_runs_a_second_apart_give_identical_bytes(project):
-    """Separate processes at different times (fontTools stamps fonts it saves with the clock unless
-    told not to): the same inputs must still give the same file."""
+@pytest.mark.parametrize("extra", [[], ["--archive"]], ids=["tagged", "archive"])
+def test_two_runs_a_second_apart_give_identical_bytes(project, extra):
+    """Separate processes at different times (fontTools and littlecms stamp the fonts and the ICC
+    profile they save with the clock unless told not to): the same inputs must give the same file."""
     import subprocess
     import sys
     import time
@@ -96,7 +97,7 @@ def test_two_runs_a_second_apart_give_identical_bytes(project):
     for run in range(2):
         out = project / f"run{run}"
         subprocess.run([sys.executable, str(repo / "generate.py"), "--root", str(project), "build",
-                        "--handout", "prevention", "--out", str(out)], check=True, capture_output=True)
+                        "--handout", "prevention", "--out", str(out), *extra], check=True, capture_output=True)
         outputs.append((out / "example/en/letter/standard/hamstring-nerve-pain-prevention.pdf").read_bytes())
         time.sleep(1.1)
     assert outputs[0] == outputs[1]
