@@ -74,7 +74,7 @@ def _build_one(task) -> tuple:
     from .build import build_handout
     index, job = task
     try:
-        built = build_handout(_project, _clinic(job.clinic), job.handout, job.layout, job.paper)
+        built = build_handout(_project, _clinic(job.clinic), job.handout, job.layout, job.paper, job.archive)
         try:
             write_atomic(job.output, built.pdf)
         except OSError as exc:
@@ -249,7 +249,8 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
     """Build a plan's handouts, then its packets. Raises KeyboardInterrupt when stopped."""
     from .incremental import Hasher, State
     hasher, state, tally = Hasher(project.root), State(), Tally()
-    keys = [hasher.handout_key(j.clinic, j.handout.path, j.handout.language, j.layout, j.paper) for j in plan.jobs]
+    keys = [hasher.handout_key(j.clinic, j.handout.path, j.handout.language, j.layout, j.paper, j.archive)
+            for j in plan.jobs]
     todo = [i for i, (j, k) in enumerate(zip(plan.jobs, keys)) if force or not state.fresh(j.output, k)]
     tally.skipped = len(plan.jobs) - len(todo)
     failed_jobs: set[int] = set()
@@ -346,6 +347,18 @@ def add_command(sub) -> None:
                    help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})")
     b.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
     b.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    b.add_argument("--archive", action="store_true", help="also make every handout PDF archival (PDF/A-2b), "
+                   "as if the manifest said archive: true")
+
+
+def _archival(plan):
+    """The plan with every handout job archival (packets keep their parts, now archival ones)."""
+    from dataclasses import replace
+    swap = {id(j): replace(j, archive=True) for j in plan.jobs}
+    jobs = [swap[id(j)] for j in plan.jobs]
+    packets = [replace(p, parts=tuple(swap.get(id(j), replace(j, archive=True)) for j in p.parts))
+               for p in plan.packets]
+    return replace(plan, jobs=jobs, packets=packets)
 
 
 def cmd_batch(project, args) -> int:
@@ -354,6 +367,8 @@ def cmd_batch(project, args) -> int:
         raise HandoutError(Problem(f"--jobs must be at least 1, got {args.jobs}"))
     start = time.perf_counter()
     plan, _ = load_manifest(project, args.manifest)
+    if args.archive:
+        plan = _archival(plan)
     try:
         tally = run_plan(project, plan, args.jobs, args.force, args.quiet)
     except KeyboardInterrupt:

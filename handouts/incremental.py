@@ -98,8 +98,9 @@ class Hasher:
             self._generator = _digest(*parts)
         return self._generator
 
-    def handout_key(self, clinic: Path, content: Path, language: str, layout: str, paper: str) -> str:
-        return _digest("handout", self.generator(), paper,
+    def handout_key(self, clinic: Path, content: Path, language: str, layout: str, paper: str,
+                    archive: bool = False) -> str:
+        return _digest("handout", self.generator(), paper, "pdf/a-2b" if archive else "pdf/ua-1",
                        f"content={self.file(content)}", f"assets={self.folder(content.parent, '.yaml', recursive=True)}",
                        f"labels={self.file(self.root / 'content' / 'labels' / f'{language}.yaml')}",
                        f"layout={layout}:{self.layout(layout)}", f"clinic={self.folder(clinic)}")

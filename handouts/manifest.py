@@ -60,6 +60,8 @@ class Manifest(Model):
     """Where each PDF goes; may use <clinic>, <lang>, <paper>, <layout>, <handout>, <condition>, <id>."""
     packets: list[PacketSpec] = []
     """Packets to merge after the handouts are built."""
+    archive: bool = False
+    """Also make every handout PDF archival (PDF/A-2b, for records systems); packets are not."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Job:
     layout: str
     paper: str
     output: Path
+    archive: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def plan(project: Project, m: Manifest, doc: Document) -> Plan:
                 raise HandoutError(doc.problem(("output",), f"two handouts would both be written to {target}; "
                                                             "add placeholders such as <handout> or <lang>"))
             seen[target] = key
-            jobs[key] = Job(clinic, hf, layout, paper, target)
+            jobs[key] = Job(clinic, hf, layout, paper, target, m.archive)
         return jobs[key]
 
     for clinic in clinics:

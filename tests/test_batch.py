@@ -248,3 +248,34 @@ def test_packet_command(proj, capsys):
     reader = PdfReader(proj / "out" / "example" / "en" / "letter" / "standard" / "packets" / "starter.pdf")
     assert [o.title for o in reader.outline] == [reader.metadata.title and o.title for o in reader.outline]
     assert len(reader.outline) == 2 and reader.metadata.title == "Starter"
+
+
+def _pdfa(path: Path) -> str | None:
+    import pikepdf
+    with pikepdf.open(path) as pdf, pdf.open_metadata() as meta:
+        return meta.pdfa_status or None
+
+
+def test_archive_in_manifest_or_flag_makes_pdf_a_and_counts_as_an_input(proj, capsys):
+    manifest = write(proj, BASIC.replace("[letter, a4]", "[a4]"))
+    assert batch(proj, manifest) == 0
+    outputs = pdfs(proj)
+    assert len(outputs) == 2 and all(_pdfa(p) is None for p in outputs)
+    # the flag: every handout rebuilt as PDF/A-2b (still PDF/UA-1), not skipped as up to date
+    assert batch(proj, manifest, "--archive") == 0
+    assert "2 built, 0 up to date" in capsys.readouterr().err
+    assert all(_pdfa(p) == "2B" for p in outputs)
+    # the same in the manifest: already archival, nothing to do
+    archival = write(proj, BASIC.replace("[letter, a4]", "[a4]") + "archive: true\n", "archival.yaml")
+    assert batch(proj, archival) == 0
+    assert "0 built, 2 up to date" in capsys.readouterr().err
+    # and back: plain tagged PDFs again
+    assert batch(proj, manifest) == 0
+    assert all(_pdfa(p) is None for p in outputs)
+
+
+def test_manifest_archive_must_be_true_or_false(proj, capsys):
+    manifest = write(proj, BASIC + "archive: sometimes\n")
+    assert batch(proj, manifest) == 1
+    err = capsys.readouterr().err
+    assert f"{manifest.name}:6:1: archive: expected true or false" in err
