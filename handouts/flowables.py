@@ -487,6 +487,9 @@ class Builder:
         r = handout.review
         dates = esc(f"{L.version} {r.version} · {L.reviewed} {r.reviewed.isoformat()} · "
                     f"{L.next_review} {r.next_review.isoformat()}")
-        return self.keep_rules([self.heading(esc(L.sources), 2), self.items(sources, numbered=False),
-                                self.para(dates),
-                                self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)])
+        # one piece: the sources, dates and disclaimer move to the next page together rather than
+        # leave the disclaimer alone on a last page
+        self._open = None
+        return [KeepWhole([self.heading(esc(L.sources), 2), self.items(sources, numbered=False),
+                           self.para(dates),
+                           self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)])]
