@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 from functools import lru_cache
 
 import pikepdf
@@ -50,7 +51,6 @@ def _exact_palette(image: Image.Image) -> Image.Image | None:
     return indexed
 
 
-@lru_cache(maxsize=64)
 def _encode(mode: str, width: int, height: int, pixels: bytes) -> tuple[bytes, bytes | None, int, int]:
     """(Flate data with PNG predictors, palette or None, colours per pixel, bits) for raw pixels."""
     image = Image.frombytes(mode, (width, height), pixels)
@@ -60,6 +60,20 @@ def _encode(mode: str, width: int, height: int, pixels: bytes) -> tuple[bytes, b
         return data, plte, 1, bits
     data, _, bits = _png_parts(image)
     return data, None, len(mode), bits
+
+
+@lru_cache(maxsize=64)
+def _reencode(mode: str, width: int, height: int, raw: bytes) -> tuple | None:
+    """_encode for a Flate stream as stored (the same logo in every handout of a batch is decoded
+    once), or None when the stream is damaged or re-encoding would not make it smaller."""
+    try:
+        pixels = zlib.decompress(raw)
+    except zlib.error:
+        return None
+    if len(pixels) != width * height * len(mode):
+        return None
+    found = _encode(mode, width, height, pixels)
+    return found if len(found[0]) < len(raw) else None
 
 
 def slim_images(pdf: pikepdf.Pdf) -> None:
@@ -83,12 +97,11 @@ def _slim(stream: pikepdf.Stream) -> None:
         return
     mode, _ = MODES[str(stream.ColorSpace)]
     width, height = int(stream.Width), int(stream.Height)
-    pixels = stream.read_bytes()
-    if len(pixels) != width * height * len(mode):
+    raw = stream.read_raw_bytes()
+    found = _reencode(mode, width, height, raw)
+    if found is None:
         return
-    data, plte, colors, bits = _encode(mode, width, height, pixels)
-    if len(data) >= len(stream.read_raw_bytes()):
-        return
+    data, plte, colors, bits = found
     stream.write(data, filter=Name.FlateDecode,
                  decode_parms=Dictionary(Predictor=15, Colors=colors, BitsPerComponent=bits, Columns=width))
     stream.BitsPerComponent = bits
