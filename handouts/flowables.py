@@ -332,9 +332,12 @@ class Builder:
         return out
 
     def dosing_table(self, d: c.Dosing) -> Table:
-        """One tinted row: 'Sets 2 | Reps 10 | Hold (sec) 30 | 2 times a day', numbers in bold."""
+        """One tinted row: 'Sets 2 | Repeat 10 | Hold (seconds) 30 | 2 times a day', numbers in bold
+        (the labels come from the language's label table)."""
         s, L = self.s, self.labels
-        cells = [(L.sets_label, d.sets)]
+        # 'Sets 1' says nothing for a timed activity such as walking ('Minutes 10'): left out there
+        timed_once = d.sets == 1 and d.reps is None and d.hold_seconds is None
+        cells = [] if timed_once else [(L.sets_label, d.sets)]
         if d.reps is not None:
             cells.append((L.reps_label, d.reps))
         if d.hold_seconds is not None:
