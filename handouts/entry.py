@@ -4,19 +4,25 @@ Importing the generator (reportlab, pydantic, pikepdf) takes a few tenths of a s
 window, or before the command's own handler is in place, must still end with one line, not a traceback.
 Nothing has been written by then.
 """
-import signal
 import sys
 
 INTERRUPTED = "interrupted before anything was written"
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        from .cli import main as run
-        code = run(argv)
-    except KeyboardInterrupt:
-        code = 130
-        print(INTERRUPTED, file=sys.stderr)
-    # the work is over (done, failed or stopped): a late Ctrl-C must not turn the exit into a signal
+def _ignore_interrupts() -> None:
+    """The work is over (done, failed or stopped): a late Ctrl-C must not turn the exit into a signal."""
+    import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def main(argv: list[str] | None = None) -> int:
+    code = 130
+    try:
+        try:
+            from .cli import main as run
+            code = run(argv)
+        finally:
+            _ignore_interrupts()
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
     return code
