@@ -187,14 +187,17 @@ def _pictures(handout: Handout, doc: Document) -> dict[str, Picture]:
 def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: Handout) -> PageInfo:
     c = clinic.clinic
     contacts = [f"{labels.phone} {c.phone}", c.email, c.website.removeprefix("https://").rstrip("/")]
+    links = contact_links(c)
+    urls = [links[c.phone], links[c.email], c.website]
     if len(contacts) + 1 <= layout.header.height / (layout.type.small * 1.25):
         contacts.append(c.hours)
+        urls.append(None)
     r = handout.review
     footer = {"title": plain(handout.title), "reviewed": f"{labels.reviewed} {r.reviewed.isoformat()}",
               "version": f"{labels.version} {r.version}"}
     left = " · ".join(footer[k] for k in layout.footer.show if k in footer)
     return PageInfo(c.name, c.tagline or "", contacts, plain(handout.title), left, labels.page_of,
-                    clinic.logo, clinic.logo_alt)
+                    clinic.logo, clinic.logo_alt, urls)
 
 
 def _one_line(exc: Exception) -> str:

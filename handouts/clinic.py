@@ -40,7 +40,11 @@ class Clinic(Model):
     """Street address."""
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()./-]{5,30}$",
                                 json_schema_extra={"expect": "a phone number of digits, spaces, ( ) . - and +"})]
-    """Phone number patients call."""
+    """Phone number patients call, as it is printed."""
+    phone_country: Annotated[str, Field(pattern=r"^\+[0-9]{1,3}$",
+                                        json_schema_extra={"expect": "a country calling code like +1 or +44"})] | None = None
+    """Country calling code for the phone's tap-to-call link (tel:+1...), when the phone is printed
+    without one; a phone number that starts with + needs none."""
     email: Annotated[str, Field(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$", max_length=120,
                                 json_schema_extra={"expect": "an email address like front@clinic.org"})]
     """Email address."""

@@ -32,6 +32,7 @@ class PageInfo:
     page_of: str  # with {page} and {pages}
     logo: object  # images.Picture
     logo_alt: str
+    contact_urls: list | None = None  # what each contact line links to (None: worked out from its text)
 
 
 def numbered_canvas(page_info: PageInfo, draw_footer):
@@ -124,11 +125,12 @@ class Painter:
             lines = info.contacts
             step = t.small * 1.25
             y = top - (h.height - step * len(lines)) / 2 - t.small
-            for line in lines:
+            urls = info.contact_urls or [contact_url(line) for line in lines]
+            for line, url in zip(lines, urls):
                 with marked(canv, "P", slot=3):
                     canv.drawRightString(right, y, line)
                     lw = stringWidth(line, self.fonts.regular, t.small)
-                    link(canv, contact_url(line), (right - lw, y - t.small * 0.25, right, y + t.small), line)
+                    link(canv, url, (right - lw, y - t.small * 0.25, right, y + t.small), line)
                 y -= step
         room = right - x - contacts_w - 12
         if "clinic_name" in h.show and room > 40:

@@ -36,6 +36,9 @@ _TAGS = re.compile(r"(<[^>]*>)")
 def contact_links(clinic) -> dict[str, str]:
     """The clinic's phone, email and web address as printed -> the address a link opens."""
     digits = re.sub(r"[^0-9+]", "", clinic.phone)
+    if clinic.phone_country and not digits.startswith("+"):
+        # a tel: link dialled from anywhere: the country code, then the number without its trunk 0
+        digits = clinic.phone_country + digits.lstrip("0")
     site = clinic.website.removeprefix("https://").rstrip("/")
     return {clinic.phone: f"tel:{digits}", clinic.email: f"mailto:{clinic.email}", clinic.website: clinic.website,
             site: clinic.website}

@@ -233,7 +233,8 @@ def test_contacts_and_sources_are_tagged_links(shipped):
     assert any(u.startswith("mailto:") for u in uris)
     assert any(u.startswith("https://riverside") for u in uris)
     assert "https://www.nhs.uk/conditions/sciatica/" in uris
-    assert uris.count("tel:2175550142") == 2  # the letterhead and "Call us at (217) 555-0142" in a callout
+    # the letterhead and "Call us at (217) 555-0142" in a callout, dialable from anywhere (phone_country)
+    assert uris.count("tel:+12175550142") == 2
     tree = pdf.Root.StructTreeRoot.ParentTree.Nums
     parents = {int(tree[i]): tree[i + 1] for i in range(0, len(tree), 2)}
     for a in annots:
@@ -381,3 +382,19 @@ def test_a_packet_is_tagged_with_one_part_per_handout(shipped):
     sources = [pikepdf.open(io.BytesIO(p)) for p in parts]
     assert titles == [str(src.docinfo.Title) for src in sources]
     assert "<pdfuaid:part>1</pdfuaid:part>" in pdf.Root.Metadata.read_bytes().decode()
+
+
+@pytest.mark.parametrize("phone, country, expected", [
+    ("(217) 555-0142", None, "tel:2175550142"),          # no country code given: the number as printed
+    ("(217) 555-0142", "+1", "tel:+12175550142"),
+    ("020 7946 0018", "+44", "tel:+442079460018"),        # the trunk 0 goes when the country code comes
+    ("+44 20 7946 0018", "+1", "tel:+442079460018"),      # already international: left alone
+])
+def test_tap_to_call_link_uses_the_country_code(phone, country, expected):
+    from handouts.clinic import Clinic
+    from handouts.flowables import contact_links
+    fields = dict(name="A", logo="logo.png", address="1 Road", phone=phone, email="a@b.org",
+                  website="https://b.org", hours="9-5")
+    if country:
+        fields["phone_country"] = country
+    assert contact_links(Clinic(**fields))[phone] == expected
