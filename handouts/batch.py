@@ -163,6 +163,38 @@ def _worker_main(conn, root: str) -> None:
         conn.send(fns[kind](task))
 
 
+class Queues:
+    """The tasks of a batch in groups (one per handout, language, layout and paper), handed out so
+    that each worker keeps to one group while it lasts; see Workers.map."""
+
+    def __init__(self, tasks: list, group=None):
+        groups: dict = {}
+        for task in tasks:
+            groups.setdefault(group(task) if group else None, []).append(task)
+        self.queues = [list(reversed(g)) for g in groups.values()]   # pop() takes the next task
+        self.mine: dict = {}                                          # worker -> (its queue, far end?)
+
+    def __bool__(self) -> bool:
+        return any(self.queues)
+
+    def take(self, worker):
+        """The next task for this worker: from its group; else the first group nobody has; else
+        from the far end of the largest group left (helping whoever has it)."""
+        queue, far = self.mine.get(worker, (None, False))
+        if not queue:
+            others = {id(q) for w, (q, _) in self.mine.items() if w is not worker and q}
+            fresh = [q for q in self.queues if q and id(q) not in others]
+            if fresh:
+                queue, far = fresh[0], False
+            else:
+                queue, far = max((q for q in self.queues if q), key=len), True
+            self.mine[worker] = (queue, far)
+        return queue.pop(0) if far else queue.pop()
+
+    def rest(self) -> list:
+        return [task for queue in self.queues for task in reversed(queue)]
+
+
 class Workers:
     """Worker processes, each with its own pipe. The parent hands a task to whichever worker is idle.
     No queue or lock is shared between workers, so stopping one (SIGTERM) can never wedge the others
@@ -171,6 +203,9 @@ class Workers:
     def __init__(self, count: int, root: Path):
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if "fork" in methods:
+            from .fonts import load_fonts
+            load_fonts()  # registered once here, inherited by every forked worker
         self.procs, self.conns = [], []
         for _ in range(count):
             ours, theirs = ctx.Pipe()
@@ -180,16 +215,22 @@ class Workers:
             self.procs.append(proc)
             self.conns.append(ours)
 
-    def map(self, kind: str, tasks: list):
-        """Yield each task's result as it finishes (any order). A worker that dies fails its task."""
+    def map(self, kind: str, tasks: list, group=None):
+        """Yield each task's result as it finishes (any order). A worker that dies fails its task.
+
+        group(task) -> key: tasks with the same key (the same handout, language, layout and paper) go
+        to the same worker while it has any left, so each worker pays the cold start of a handout
+        (the fit search, parsing and line breaking of its text) once, not every worker for every
+        handout; a worker whose group is done takes the next group, or helps with the largest one."""
         from multiprocessing.connection import wait
-        pending = list(reversed(tasks))
+        queues = Queues(tasks, group)
         idle = list(self.conns)
         busy: dict = {}
-        while pending or busy:
-            while pending and idle:
+
+        while queues or busy:
+            while idle and queues:
                 conn = idle.pop()
-                task = pending.pop()
+                task = queues.take(conn)
                 conn.send((kind, task))
                 busy[conn] = task
             if not busy:
@@ -204,7 +245,7 @@ class Workers:
                 else:
                     idle.append(conn)
                 yield result
-        for index, _ in reversed(pending):   # no worker left
+        for index, _ in queues.rest():      # no worker left
             yield index, 0, 0, ["internal error: no worker process left"]
 
     def close(self) -> None:
@@ -230,12 +271,17 @@ class Workers:
         self.procs = []
 
 
+def _handout_group(task) -> tuple:
+    _, job = task
+    return (job.handout.path, job.layout, job.paper)
+
+
 def _run(pool, kind: str, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done) -> None:
     """Run tasks on the workers (or here when pool is None), calling on_done(index, pages, size, problems)."""
     progress = Progress(len(tasks), what, quiet)
     try:
         if pool is not None:
-            results = pool.map(kind, tasks)
+            results = pool.map(kind, tasks, _handout_group if kind == "handout" else None)
         else:
             results = map(_build_one if kind == "handout" else _merge_one, tasks)
         for index, pages, size, problems in results:

@@ -279,3 +279,36 @@ def test_manifest_archive_must_be_true_or_false(proj, capsys):
     assert batch(proj, manifest) == 1
     err = capsys.readouterr().err
     assert f"{manifest.name}:6:1: archive: expected true or false" in err
+
+
+def test_each_worker_keeps_to_one_handout_while_it_lasts():
+    """Batch scheduling: a worker stays with one (handout, language, layout, paper) group, so its
+    caches stay warm; when no group is left for it alone it helps with the largest, and every task
+    is handed out exactly once."""
+    from handouts.batch import Queues
+    tasks = [(i, key) for i, key in enumerate("AAAAABBBCC")]
+    queues = Queues(tasks, group=lambda task: task[1])
+    got = {"w1": [], "w2": []}
+    order = ["w1", "w2"] * 5
+    for worker in order:
+        if queues:
+            got[worker].append(queues.take(worker))
+    assert not queues and queues.rest() == []
+    assert sorted(got["w1"] + got["w2"]) == tasks
+    assert [k for _, k in got["w1"]][:3] == ["A", "A", "A"]
+    assert [k for _, k in got["w2"]][:3] == ["B", "B", "B"]
+    # within a group, in the order given (the batch sorts by clinic)
+    assert [i for i, k in got["w1"] if k == "A"] == sorted(i for i, k in got["w1"] if k == "A")
+
+
+def test_a_worker_with_nothing_of_its_own_helps_from_the_far_end():
+    from handouts.batch import Queues
+    tasks = [(i, key) for i, key in enumerate("AAAAAB")]
+    queues = Queues(tasks, group=lambda task: task[1])
+    assert queues.take("w1") == (0, "A")
+    assert queues.take("w2") == (5, "B")
+    assert queues.take("w1") == (1, "A")
+    assert queues.take("w2") == (4, "A")     # helps with A from its far end
+    assert queues.take("w1") == (2, "A")
+    assert queues.take("w2") == (3, "A")
+    assert not queues
