@@ -16,12 +16,12 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__, speedups  # noqa: F401  (speedups: byte-neutral reportlab caches)
-from .clinic import ClinicProfile, load_clinic
+from .clinic import ClinicProfile, blank_template_fields, load_clinic
 from .content import SLUG, Exercise, Handout
 from .document import PageInfo, body_width, count_pages, render_pdf
 from .errors import HandoutError, Problem, display_path
 from .flowables import Builder, contact_links
-from .fonts import FontSet, load_fonts
+from .fonts import load_fonts
 from .images import Picture, load_picture
 from .labels import Labels, load_labels
 from .layout import Layout, load_layout
@@ -33,7 +33,6 @@ from .theme import resolve_theme
 from .yamlfile import Document, load
 
 PAPERS = ("letter", "a4")
-_FIT_HINTS: dict[tuple, int] = {}  # (content file, layout, paper) -> the fit step that fitted last time
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class Project:
     _layouts: dict = field(default_factory=dict)
     _labels: dict = field(default_factory=dict)
     _clinics: dict = field(default_factory=dict)
+    _fit_floors: dict = field(default_factory=dict)  # (content file, layout, paper) -> first fit step
 
     @property
     def content_dir(self) -> Path:
@@ -205,14 +205,57 @@ def _one_line(exc: Exception) -> str:
     return " ".join(re.sub(r"(?: at |@)0x[0-9a-fA-F]+", "", str(exc)).split())
 
 
-def make_flowables(h: Handout, clinic: ClinicProfile, styles, labels: Labels, pictures: dict, width: float) -> list:
-    """The handout's flowables, title to end matter, in one set of styles (one fit step)."""
+def make_flowables(h: Handout, clinic: ClinicProfile | None, styles, labels: Labels, pictures: dict,
+                   width: float) -> list:
+    """The handout's flowables, title to end matter, in one set of styles (one fit step).
+    clinic None: the handout's own text alone, every clinic value blank (see fit_floor)."""
     builder = Builder(styles, labels, pictures, width)
-    builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
+    if clinic is not None:
+        builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
     flowables = builder.title(h)
     for block in h.blocks:
         flowables += builder.block(block)
-    return flowables + builder.end_matter(h, escape_text(clinic.clinic.name))
+    return flowables + builder.end_matter(h, escape_text(clinic.clinic.name) if clinic is not None else "")
+
+
+def _layout_problem(exc: Exception, file) -> HandoutError:
+    if isinstance(exc, LayoutError):
+        return HandoutError(Problem(f"a block is too large to fit on one page ({_one_line(exc)[:120]})", file))
+    return HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})", file))
+
+
+def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme) -> int:
+    """The first fit step at which the handout's own text fits its budget with every clinic value
+    (name, phone, ...) left blank: where the search for each clinic starts (see build_handout).
+
+    It depends on the content, layout and paper only, so it is worked out once per handout, layout
+    and paper (and worker), by layout-only passes, and every clinic's build then starts there: one
+    full rendering per clinic, not a search. A clinic's values only add text, so in practice no
+    earlier step would fit the clinic's handout either (a test checks it for every shipped handout);
+    either way the answer depends on the inputs alone, never on which clinic was built first.
+    Colours do not move text, so any clinic's theme gives the same answer."""
+    key = (hf.path, layout_id, paper)
+    if key not in project._fit_floors:
+        fonts = load_fonts()
+        handout, doc = project.handout(hf)
+        layout, _ = project.layout(layout_id)
+        labels, _ = project.labels(handout.language)
+        blank = render_handout(handout, doc, blank_template_fields(), fonts).handout
+        pictures, width = _pictures(handout, doc), body_width(layout, paper)
+        budget = handout.pages * layout.page_factor
+        steps = fit_steps(layout)
+        floor = len(steps) - 1
+        for i, step in enumerate(steps[:-1]):
+            flowables = make_flowables(blank, None, make_styles(layout, theme, fonts, step), labels, pictures, width)
+            try:
+                pages, _ = count_pages(flowables, layout, paper, fonts)
+            except (LayoutError, ValueError) as exc:
+                raise _layout_problem(exc, doc.file) from None
+            if pages <= budget:
+                floor = i
+                break
+        project._fit_floors[key] = floor
+    return project._fit_floors[key]
 
 
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
@@ -250,32 +293,23 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
                     pages, fill = out.pages, out.last_page_fill
                 else:
                     pages, fill = count_pages(flowables, layout, paper, fonts)
-            except LayoutError as exc:
-                raise HandoutError(Problem(f"a block is too large to fit on one page ({_one_line(exc)[:120]})",
-                                           doc.file)) from None
-            except ValueError as exc:
-                raise HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})",
-                                           doc.file)) from None
+            except (LayoutError, ValueError) as exc:
+                raise _layout_problem(exc, doc.file) from None
             tried[i] = (pages, fill, styles.body_size)
         return tried[i][0] <= budget
 
-    # The answer is the first fit step that fits. Steps only shrink spacing and type, so once a step
-    # does not fit, no earlier one does: start at the step that fitted last time for this handout,
-    # layout and paper (e.g. for the previous clinic), then walk back while the step before also fits.
-    # Only the answer is drawn and written; the other steps are laid out without drawing (count_pages).
-    hint = (hf.path, layout_id, paper)
-    i = min(_FIT_HINTS.get(hint, 0), len(steps) - 1)
-    if fits(i, draw=True):
-        while i > 0 and fits(i - 1, draw=False):
-            i -= 1
-    else:
+    # The answer is the first fit step, from the handout's floor on, that fits this clinic's handout
+    # (steps only shrink spacing and type). Usually the floor itself: one full rendering. When the
+    # clinic's own text (its name, its phone) pushes it over, later steps are laid out without drawing
+    # (count_pages) until one fits, and only that one is drawn.
+    i = fit_floor(project, hf, layout_id, paper, theme)
+    if not fits(i, draw=True):
         i += 1
         while i < len(steps) and not fits(i, draw=False):
             i += 1
-    while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
-        i += 1
+        while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
+            i += 1
     if i < len(steps):
-        _FIT_HINTS[hint] = i
         return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered)
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill

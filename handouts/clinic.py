@@ -70,9 +70,15 @@ class ClinicProfile:
         return self.clinic.logo_alt or f"{self.clinic.name} logo"
 
     def template_fields(self) -> dict:
+        """What templates may use as clinic.*; the keys of blank_template_fields()."""
         c = self.clinic
         return {"name": c.name, "tagline": c.tagline or "", "address": c.address, "phone": c.phone,
                 "email": c.email, "website": c.website, "hours": c.hours}
+
+
+def blank_template_fields() -> dict:
+    """The fields a template may use, every one blank: the handout's own text without any clinic."""
+    return dict.fromkeys(("name", "tagline", "address", "phone", "email", "website", "hours"), "")
 
 
 def load_clinic(folder: Path) -> ClinicProfile:

@@ -19,6 +19,8 @@ from .yamlfile import Document, format_path
 NOT_TEXT = {"type", "kind", "id", "url", "file", "language", "condition", "per", "version"}
 # Text fields a patient does not read as prose (excluded from the reading level)
 NOT_READ = {"keywords", "sources", "review", "alt"}
+# (font files, text) -> (markup, plain text, characters the font lacks), for text without a template
+_STATIC: dict = {}
 
 
 @dataclass
@@ -52,13 +54,21 @@ def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: 
             out = [walk(v, path + (i,), read) for i, v in enumerate(value)]
             return out if any(a is not b for a, b in zip(out, value)) else value
         if isinstance(value, str):
-            line, column = doc.where(path)
-            where = (doc.file, line, column, format_path(path))
-            markup = renderer.markup(value, where)
-            text = plain(markup)
-            for ch in fonts.missing(text):
-                problems.append(Problem(f"the font has no glyph for {describe(ch)}; use another character",
-                                        doc.file, line, column, format_path(path)))
+            hit = _STATIC.get((fonts.files, value))  # text without a template: the same for every clinic
+            if hit is None:
+                line, column = doc.where(path)
+                hit = renderer.markup(value, (doc.file, line, column, format_path(path)))
+                hit = (hit, plain(hit), fonts.missing(plain(hit)))
+                if "{" not in value:
+                    if len(_STATIC) >= 20_000:
+                        _STATIC.clear()
+                    _STATIC[(fonts.files, value)] = hit
+            markup, text, missing = hit
+            if missing:
+                line, column = doc.where(path)
+                for ch in missing:
+                    problems.append(Problem(f"the font has no glyph for {describe(ch)}; use another character",
+                                            doc.file, line, column, format_path(path)))
             if read and text.strip():
                 texts.append(text)
             return markup

@@ -11,6 +11,9 @@ subset. Both results depend only on their inputs, so we memoise them:
   width): the same sentence in the same style breaks the same way for every clinic.
 
 And no ASCII85: it makes streams 25% bigger and costs time; the tagging pass (pikepdf) decodes it anyway.
+And one filter is written as a name (`/Filter /FlateDecode`), not as reportlab's one-element array:
+qpdf, which writes the tagged file, does not take the array for "already compressed" and inflates and
+deflates every such stream again (the logo's pixels too), 4-5 ms a handout; the name it passes through.
 
 The PDFs do not change: the same bytes go into the same objects.
 """
@@ -74,6 +77,33 @@ def _patch_subsets() -> None:
 
     cls.makeSubset = makeSubset
     cls._handouts_cached = True
+
+
+def _patch_stream_filters() -> None:
+    cls = pdfdoc.PDFStream
+    if getattr(cls, "_handouts_filters", False):
+        return
+    original = cls.format
+
+    def dict_with(d, name):
+        copy = d.copy()      # keeps an OrderedDict's key order
+        copy["Filter"] = name
+        return pdfdoc.PDFDictionary(copy)
+
+    def format(self, document):
+        d = self.dictionary.dict
+        given = d.get("Filter")
+        if isinstance(given, pdfdoc.PDFArray) and len(given.sequence) == 1:      # images: filtered already
+            return original(cls(dict_with(d, given.sequence[0]), self.content),
+                            document)
+        filters = self.filters if self.filters is not None else document.defaultStreamFilters
+        if given is None and filters is not None and len(filters) == 1 and self.content is not None:
+            f = filters[0]                                   # what reportlab does, with the name alone
+            return original(cls(dict_with(d, pdfdoc.PDFName(f.pdfname)), f.encode(self.content)), document)
+        return original(self, document)
+
+    cls.format = format
+    cls._handouts_filters = True
 
 
 _PARSED: dict = {}
@@ -143,4 +173,5 @@ def _patch_paragraphs() -> None:
 rl_config.useA85 = 0
 _patch_images()
 _patch_subsets()
+_patch_stream_filters()
 _patch_paragraphs()
