@@ -5,6 +5,7 @@ font has every character, reporting each problem with its file:line and key path
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -33,8 +34,14 @@ class RenderedHandout:
     """Plain text of every field a patient reads, in reading order."""
 
 
+@functools.lru_cache(maxsize=1)
+def _environment():
+    """One sandbox per process: it holds nothing of a clinic, and it keeps the compiled templates."""
+    return make_environment()
+
+
 def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: FontSet) -> RenderedHandout:
-    renderer = Renderer(make_environment(), {"clinic": clinic_fields,
+    renderer = Renderer(_environment(), {"clinic": clinic_fields,
                                              "handout": {"title": handout.title}})
     texts: list[str] = []
     problems: list[Problem] = []

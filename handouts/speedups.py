@@ -19,12 +19,15 @@ The PDFs do not change: the same bytes go into the same objects.
 """
 from __future__ import annotations
 
+import re
+
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.platypus import paragraph
 
 _IMAGES: dict = {}
 _SUBSETS: dict = {}
+_ENCODED: dict = {}
 _MAX = 512
 
 
@@ -85,6 +88,20 @@ def _patch_stream_filters() -> None:
         return
     original = cls.format
 
+    def encoded(f, content):
+        """f.encode(content), remembered for the font files and their maps: every handout embeds the
+        same few subsets, deflated again each time (page contents differ and just pass through)."""
+        if not isinstance(content, bytes) or len(content) < 1024:
+            return f.encode(content)
+        key = (f.pdfname, content)
+        hit = _ENCODED.pop(key, None)
+        if hit is None:
+            hit = f.encode(content)
+        _ENCODED[key] = hit                 # most recent last: page contents age out, fonts stay
+        while len(_ENCODED) > 64:
+            del _ENCODED[next(iter(_ENCODED))]
+        return hit
+
     def dict_with(d, name):
         copy = d.copy()      # keeps an OrderedDict's key order
         copy["Filter"] = name
@@ -99,7 +116,7 @@ def _patch_stream_filters() -> None:
         filters = self.filters if self.filters is not None else document.defaultStreamFilters
         if given is None and filters is not None and len(filters) == 1 and self.content is not None:
             f = filters[0]                                   # what reportlab does, with the name alone
-            return original(cls(dict_with(d, pdfdoc.PDFName(f.pdfname)), f.encode(self.content)), document)
+            return original(cls(dict_with(d, pdfdoc.PDFName(f.pdfname)), encoded(f, self.content)), document)
         return original(self, document)
 
     cls.format = format
@@ -109,6 +126,8 @@ def _patch_stream_filters() -> None:
 _PARSED: dict = {}
 _BREAKS: dict = {}
 _STYLES: dict = {}
+_NAMES: dict = {}
+_PLAIN = (int, float, str, bool, type(None))
 
 
 def _style_key(style) -> tuple:
@@ -116,7 +135,12 @@ def _style_key(style) -> tuple:
     hit = _STYLES.get(id(style))
     if hit is not None and hit[0] is style:
         return hit[1]
-    key = tuple((name, repr(getattr(style, name, None))) for name in sorted(style.defaults)) + (style.name,)
+    names = _NAMES.get(type(style))
+    if names is None:
+        names = _NAMES[type(style)] = tuple(sorted(style.defaults))
+    # plain values as they are (12 and 12.0 lay out alike), anything else (colours) by its repr
+    key = tuple(v if type(v) in _PLAIN else repr(v) for v in (getattr(style, n, None) for n in names)) \
+        + (style.name,)
     if len(_STYLES) >= 8 * _MAX:
         _STYLES.clear()
     _STYLES[id(style)] = (style, key)  # the style is kept alive, so its id is not reused meanwhile
@@ -170,7 +194,58 @@ def _patch_paragraphs() -> None:
     cls._handouts_cached = True
 
 
+_PDFDOC_GAP = re.compile("[\x18-\x1f]")  # the only ASCII characters PDFDocEncoding spells otherwise
+
+
+def _pdfdoc_encode(x):
+    """pdfdoc.pdfdocEnc, with ASCII (nearly every name and string reportlab writes) taken straight:
+    the same bytes, without a trip through a Python-level codec for each of ~800 objects a file."""
+    if isinstance(x, str):
+        if x.isascii() and not _PDFDOC_GAP.search(x):
+            return x.encode("ascii")
+        return x.encode("extpdfdoc")
+    return x
+
+
+def _patch_image_names() -> None:
+    """canvas.drawImage names an image by an md5 of its pixels and alpha (~370 KB for the logo),
+    on every page of every handout. The name only depends on the reader's pixels and the mask, so
+    it is worked out once per ImageReader (they are cached per printed size, see images.py)."""
+    from reportlab.pdfgen import canvas as canvas_module
+    cls = canvas_module.Canvas
+    if getattr(cls, "_handouts_names", False):
+        return
+    original, digester = cls.drawImage, canvas_module._digester
+
+    def drawImage(self, image, x, y, width=None, height=None, mask=None, *args, **kwargs):
+        if not isinstance(image, canvas_module.ImageReader):
+            return original(self, image, x, y, width, height, mask, *args, **kwargs)
+        names = image.__dict__.setdefault("_handouts_names", {})
+        key = repr(mask)
+        if key not in names:
+            names[key] = digester(*_image_name_input(image, mask))
+        canvas_module._digester = lambda data, name=names[key]: name
+        try:
+            return original(self, image, x, y, width, height, mask, *args, **kwargs)
+        finally:
+            canvas_module._digester = digester
+
+    cls.drawImage = drawImage
+    cls._handouts_names = True
+
+
+def _image_name_input(image, mask) -> tuple:
+    """What canvas.drawImage hands _digester for an ImageReader (reportlab 4 and 5)."""
+    rawdata, smask = image.getRGBData(), image._dataA
+    mdata = smask.getRGBData() if mask == "auto" and smask else str(mask)
+    if isinstance(mdata, str):
+        mdata = mdata.encode("utf8")
+    return (rawdata + mdata,)
+
+
 rl_config.useA85 = 0
+pdfdoc.pdfdocEnc = _pdfdoc_encode
+_patch_image_names()
 _patch_images()
 _patch_subsets()
 _patch_stream_filters()

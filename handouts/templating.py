@@ -113,6 +113,10 @@ def _inline(markup: str) -> str:
     return markup if stack else out
 
 
+_FAILURES = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError,
+             RecursionError, OverflowError, MemoryError)
+
+
 class Renderer:
     """Renders text fields; collects problems instead of stopping at the first."""
 
@@ -137,8 +141,28 @@ class Renderer:
     def _known(self) -> str:
         return ", ".join(f"clinic.{k}" for k in sorted(self.context.get("clinic", {}))) + ", handout.title"
 
+    def _problem(self, exc: Exception, where) -> Problem:
+        file, line, column, path = where
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return Problem(f"template syntax error: {exc.message}", file, line, column, path)
+        if isinstance(exc, jinja2.UndefinedError):
+            return Problem(f"template uses something that does not exist ({exc.message}); "
+                           f"you can use: {self._known()}", file, line, column, path)
+        if isinstance(exc, jinja2.exceptions.SecurityError):
+            return Problem(f"template is not allowed to do that ({exc})", file, line, column, path)
+        return Problem(f"template failed: {exc}", file, line, column, path)
+
+    def _compiled(self, source: str):
+        """The checked, compiled template, cached on the environment (the checks depend on the source
+        and the names the context offers, nothing else), so each clinic only runs it."""
+        cache = self.env.__dict__.setdefault("_handouts_compiled", {})
+        return cache.get((source, tuple(sorted(self.context))))
+
     def _render(self, source: str, where) -> str:
         file, line, column, path = where
+        template = self._compiled(source)
+        if template is not None:
+            return self._run(template, where)
         try:
             ast = self.env.parse(source)
             for node in ast.find_all(nodes.Node):
@@ -158,20 +182,21 @@ class Renderer:
                 node.data = _escape_literal(node.data)
             code = self.env.compile(ast)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+        except _FAILURES as exc:
+            self.problems.append(self._problem(exc, where))
+            return ""
+        cache = self.env.__dict__["_handouts_compiled"]
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[(source, tuple(sorted(self.context)))] = template
+        return self._run(template, where)
+
+    def _run(self, template, where) -> str:
+        file, line, column, path = where
+        try:
             out = template.render(self.context)
-        except jinja2.TemplateSyntaxError as exc:
-            self.problems.append(Problem(f"template syntax error: {exc.message}", file, line, column, path))
-            return ""
-        except jinja2.UndefinedError as exc:
-            self.problems.append(Problem(f"template uses something that does not exist ({exc.message}); "
-                                         f"you can use: {self._known()}", file, line, column, path))
-            return ""
-        except jinja2.exceptions.SecurityError as exc:
-            self.problems.append(Problem(f"template is not allowed to do that ({exc})", file, line, column, path))
-            return ""
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, AttributeError,
-                LookupError, RecursionError, OverflowError, MemoryError) as exc:
-            self.problems.append(Problem(f"template failed: {exc}", file, line, column, path))
+        except _FAILURES as exc:
+            self.problems.append(self._problem(exc, where))
             return ""
         if len(out) > MAX_OUTPUT:
             self.problems.append(Problem(f"template output is too long ({len(out)} characters)",
