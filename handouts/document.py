@@ -53,6 +53,8 @@ def numbered_canvas(page_info: PageInfo, draw_footer):
                 self.__dict__.update(state)
                 draw_footer(self, self._pageNumber, total)
                 super().showPage()
+            if hasattr(self, "write_structure"):   # a tagging canvas: every page and link is numbered now
+                self.write_structure()
             super().save()
 
     return NumberedCanvas

@@ -1,5 +1,6 @@
 """Tagged PDF, file side: write the structure tree a `tagging.Tagger` collected into reportlab's
-output, declare PDF/UA-1 (and optionally PDF/A-2b), deterministically.
+output (write_structure, while reportlab writes it), then declare PDF/UA-1 (and optionally PDF/A-2b)
+deterministically (finish, with pikepdf).
 
 Adds StructTreeRoot (with ParentTree and a RoleMap), /StructParents on pages, /StructParent on link
 annotations, MarkInfo, /Tabs /S on every page, and XMP metadata (dc:title, pdfuaid:part 1).
@@ -12,6 +13,7 @@ from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
+from reportlab.pdfbase.pdfdoc import PDFObject
 
 from .slimimages import slim_images
 from .tagging import Elem, Tagger
@@ -91,63 +93,106 @@ def xmp(info: dict, lang: str, archive: bool) -> bytes:
     return body.encode("utf-8")
 
 
-def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
-    """reportlab's bytes + the collected structure -> a tagged PDF/UA-1 file (bytes)."""
-    pdf = pikepdf.open(io.BytesIO(data))
-    pages = [p.obj for p in pdf.pages]
-    annots: dict[int, tuple] = {}
-    for page in pages:
-        for a in page.get("/Annots", []):
-            if "/StructParent" in a:
-                annots[int(a.StructParent)] = (a, page)
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    parents: dict[int, list] = {i: [None] * len(m) for i, m in tagger.pages.items()}
-    link_parent: dict[int, object] = {}
+class _Raw(PDFObject):
+    """An object whose PDF text is already written (reportlab copies it into the file as it is)."""
 
-    def build(elem: Elem, parent):
-        d = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + elem.role), P=parent))
+    __RefOnly__ = 1
+
+    def __init__(self):
+        self.text = b""
+
+    def format(self, document) -> bytes:
+        return self.text
+
+
+def _string(text: str) -> bytes:
+    """A PDF text string: literal when it is printable ASCII, else UTF-16BE with a byte order mark."""
+    if text.isascii() and text.isprintable():
+        return b"(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def write_structure(doc, tagger: Tagger) -> None:
+    """Add the structure tree to reportlab's document (a PDFDocument about to be written): one object
+    per element, the ParentTree and the StructTreeRoot, whose number goes to tagger.struct_root.
+
+    Written as PDF text into reportlab's own output, so qpdf parses it with the rest; building the
+    ~150 elements of a handout one pikepdf call at a time cost more than the whole save. reportlab
+    numbers an object when it is registered, and by now every page and link annotation has been."""
+    numbers = doc.idToObjectNumberAndVersion
+    page_nums = []
+    while f"Page{len(page_nums) + 1}" in numbers:
+        page_nums.append(numbers[f"Page{len(page_nums) + 1}"][0])
+    objects: dict[int, _Raw] = {}
+
+    def new() -> int:
+        raw = _Raw()
+        num = numbers[doc.Reference(raw).name][0]
+        objects[num] = raw
+        return num
+
+    root = new()
+    parents: dict[int, list] = {i: [None] * len(m) for i, m in tagger.pages.items()}
+    link_parent: dict[int, int] = {}
+
+    def build(elem: Elem, parent: int) -> int:
+        num = new()
         pg = _page_of(elem)
-        if pg is not None:
-            d.Pg = pages[pg]
-        kids = Array()
+        kids = []
         for k in elem.kids:
             if isinstance(k, Elem):
                 if not _empty(k):
-                    kids.append(build(k, d))
+                    kids.append(b"%d 0 R" % build(k, num))
             elif k[0] == "objr":
-                if k[1] in annots:
-                    annot, page = annots[k[1]]
-                    kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page))
-                    link_parent[k[1]] = d
+                if k[1] in tagger.annots:
+                    name, page = tagger.annots[k[1]]
+                    kids.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %d 0 R >>" % (numbers[name][0], page_nums[page]))
+                    link_parent[k[1]] = num
             else:
                 page, mcid = k
-                parents[page][mcid] = d
-                kids.append(mcid if page == pg else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
-        if len(kids):
-            d.K = kids[0] if len(kids) == 1 else kids
+                parents[page][mcid] = num
+                kids.append(b"%d" % mcid if page == pg else
+                            b"<< /Type /MCR /Pg %d 0 R /MCID %d >>" % (page_nums[page], mcid))
+        d = [b"<< /Type /StructElem /S /%s /P %d 0 R" % (elem.role.encode("ascii"), parent)]
+        if pg is not None:
+            d.append(b"/Pg %d 0 R" % page_nums[pg])
+        if kids:
+            d.append(b"/K " + (kids[0] if len(kids) == 1 else b"[ " + b" ".join(kids) + b" ]"))
         if elem.alt is not None:
-            d.Alt = String(elem.alt)
+            d.append(b"/Alt " + _string(elem.alt))
         if elem.title:
-            d.T = String(elem.title)
+            d.append(b"/T " + _string(elem.title))
         if elem.scope:
-            d.A = Dictionary(O=Name.Table, Scope=Name("/" + elem.scope))
-        return d
+            d.append(b"/A << /O /Table /Scope /%s >>" % elem.scope.encode("ascii"))
+        objects[num].text = b" ".join(d) + b" >>"
+        return num
 
-    doc = build(tagger.root, root)
-    root.K = doc
-    root.RoleMap = Dictionary({"/" + k: Name("/" + v) for k, v in ROLE_MAP.items()})
-    nums = Array()
+    top = build(tagger.root, root)
+    nums = []
     first_page_key = len(tagger.links)
     for key in range(len(tagger.links)):
         if key in link_parent:
-            nums.extend([key, link_parent[key]])
-    for i, page in enumerate(pages):
-        page.StructParents = first_page_key + i
-        page.Tabs = Name.S
-        nums.extend([first_page_key + i, pdf.make_indirect(Array(parents.get(i, [])))])
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = first_page_key + len(pages)
-    pdf.Root.StructTreeRoot = root
+            nums.append(b"%d %d 0 R" % (key, link_parent[key]))
+    for i in range(len(page_nums)):
+        arr = new()
+        objects[arr].text = b"[ " + b" ".join(b"null" if n is None else b"%d 0 R" % n
+                                               for n in parents.get(i, [])) + b" ]"
+        nums.append(b"%d %d 0 R" % (first_page_key + i, arr))
+    tree = new()
+    objects[tree].text = b"<< /Nums [ " + b" ".join(nums) + b" ] >>"
+    roles = b" ".join(b"/%s /%s" % (k.encode("ascii"), v.encode("ascii")) for k, v in ROLE_MAP.items())
+    objects[root].text = (b"<< /Type /StructTreeRoot /K %d 0 R /RoleMap << %s >> /ParentTree %d 0 R "
+                          b"/ParentTreeNextKey %d >>" % (top, roles, tree, first_page_key + len(page_nums)))
+    tagger.struct_root = root
+
+
+def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
+    """reportlab's bytes (with the structure tree from write_structure) -> a tagged PDF/UA-1 file."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    for i, page in enumerate(pdf.pages):
+        page.obj.StructParents = len(tagger.links) + i
+        page.obj.Tabs = Name.S
+    pdf.Root.StructTreeRoot = pdf.get_object(tagger.struct_root, 0)
     pdf.Root.MarkInfo = Dictionary(Marked=True)
     lang = str(pdf.Root.get("/Lang", ""))
     info = {k[1:]: str(v) for k, v in pdf.docinfo.items()}

@@ -4,8 +4,8 @@ Before `doc.build`, `Tagger.prepare` turns the flowables (each carries `role`, s
 tree of structure elements in content order and pins each element on the flowable that draws it
 (`flowable._struct`). While reportlab draws, small wrappers around `drawOn` write
 `/<Tag> <</MCID n>> BDC ... EMC` around each tagged flowable and `/Artifact BMC ... EMC` around
-everything else, and record (page, MCID) on the element. `taggedpdf.finish` then writes the
-structure tree into the PDF. The wrappers only act on a canvas that carries a tagger, so plain
+everything else, and record (page, MCID) on the element. Before reportlab writes the file, `taggedpdf.write_structure`
+adds the structure tree to it; `taggedpdf.finish` then ties it into the catalog. The wrappers only act on a canvas that carries a tagger, so plain
 reportlab use elsewhere is unchanged.
 """
 from __future__ import annotations
@@ -51,6 +51,8 @@ class Tagger:
         self.header = self.root.add("Div", title="Letterhead")
         self.pages: dict[int, list[Elem]] = {}   # page index -> element of each MCID
         self.links: list[Elem] = []              # annotation StructParent key -> its Link element
+        self.annots: dict[int, tuple] = {}       # StructParent key -> (reportlab's name, page index)
+        self.struct_root: int | None = None      # object number of the StructTreeRoot, once written
         self.stack: list[Elem | None] = []       # open marked-content sequences (None: artifact)
         self._drawn: dict[int, object] = {}      # flowables already drawn (repeated table rows)
         self.header_slots: dict[int, int] = {}
@@ -258,7 +260,16 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
             if extra is None:
                 return None
             kw.update(extra)
-            return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+            result = super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+            # reportlab registers (and numbers) the annotation at once, as Annot.NUMBER<count>
+            tagger.annots[extra["StructParent"]] = (f"Annot.NUMBER{self._annotationCount}",
+                                                    self.getPageNumber() - 1)
+            return result
+
+        def write_structure(self):
+            """Before reportlab writes the file: the structure tree as objects of this document."""
+            from .taggedpdf import write_structure
+            write_structure(self._doc, tagger)
 
     return TaggingCanvas
 
