@@ -13,7 +13,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from . import taggedpdf
 from .images import fit_box
 from .tagging import Tagger, contact_url, link, marked, tagging_canvas
 
@@ -82,19 +81,9 @@ class HandoutDoc(BaseDocTemplate):
 
 @dataclass
 class Rendered:
-    raw: bytes  # reportlab's output, marked content but no structure tree yet
+    pdf: bytes  # the finished tagged PDF/UA-1 file
     pages: int
     last_page_fill: float  # 0..1 of the last page's text area used
-    tagger: Tagger | None = None
-    archive: bool = False
-
-    @property
-    def pdf(self) -> bytes:
-        """The finished tagged PDF, written on first use (only the fitted rendering pays for it)."""
-        if self.tagger is not None:
-            self.raw = taggedpdf.finish(self.raw, self.tagger, self.archive)
-            self.tagger = None
-        return self.raw
 
 
 class Painter:
@@ -246,6 +235,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
     painter = Painter(layout, theme, fonts, info, PAPERS[paper])
     doc, buf = _doc_template(flowables, layout, painter, paper, fonts, meta)
     tagger = Tagger(fonts.regular)
+    tagger.lang, tagger.archive = meta.get("lang") or "", archive
     tagger.prepare(flowables)
     canvasmaker = tagging_canvas(numbered_canvas(info, tagger.artifact_fn(painter.footer)), tagger)
 
@@ -256,7 +246,7 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
         return canv
 
     doc.build(list(flowables), canvasmaker=make_canvas)
-    return Rendered(buf.getvalue(), doc.page, _fill(doc), tagger, archive)
+    return Rendered(buf.getvalue(), doc.page, _fill(doc))
 
 
 def body_width(layout, paper: str) -> float:

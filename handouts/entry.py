@@ -1,6 +1,6 @@
 """The command's entry point: `generate.py` and the `handouts` console script.
 
-Importing the generator (reportlab, pydantic, pikepdf) takes a few tenths of a second; Ctrl-C in that
+Importing the generator (reportlab, pydantic) takes a few tenths of a second; Ctrl-C in that
 window, or before the command's own handler is in place, must still end with one line, not a traceback.
 Nothing has been written by then.
 """

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -99,5 +100,9 @@ def load_fonts() -> FontSet:
     addMapping(FAMILY, 1, 0, FACES["bold"][0])
     addMapping(FAMILY, 0, 1, FACES["italic"][0])
     addMapping(FAMILY, 1, 1, FACES["bolditalic"][0])
+    # reportlab's graphics (the QR code's Drawing) set their default font, Helvetica, before drawing
+    # any shape: a font no text uses, but one the PDF would name unembedded (PDF/UA and PDF/A
+    # checkers object). Ours is the default instead; the QR code draws no text either way.
+    STATE_DEFAULTS["fontName"] = FACES["regular"][0]
     return FontSet(FACES["regular"][0], FACES["bold"][0], FACES["italic"][0], FACES["bolditalic"][0],
                    tuple(files), frozenset(covered or ()))

@@ -13,9 +13,8 @@ import struct
 import zlib
 from functools import lru_cache
 
-import pikepdf
 from PIL import Image
-from pikepdf import Array, Dictionary, Name
+from reportlab.pdfbase import pdfdoc
 
 MODES = {"/DeviceRGB": ("RGB", 3), "/DeviceGray": ("L", 1)}
 
@@ -76,34 +75,62 @@ def _reencode(mode: str, width: int, height: int, raw: bytes) -> tuple | None:
     return found if len(found[0]) < len(raw) else None
 
 
-def slim_images(pdf: pikepdf.Pdf) -> None:
-    """Re-encode every 8-bit Flate image (and soft mask) of the PDF in place when that is smaller."""
-    seen: set[tuple] = set()
-    for page in pdf.pages:
-        xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
-        for xobj in xobjects.values():
-            if xobj.get("/Subtype") != "/Image":
-                continue
-            for stream in (xobj, xobj.get("/SMask")):
-                if stream is not None and stream.objgen not in seen:
-                    seen.add(stream.objgen)
-                    _slim(stream)
-
-
-def _slim(stream: pikepdf.Stream) -> None:
-    if (stream.get("/Filter") not in (Name.FlateDecode, Array([Name.FlateDecode]))
-            or "/DecodeParms" in stream or int(stream.get("/BitsPerComponent", 0)) != 8
-            or str(stream.get("/ColorSpace")) not in MODES):
+def slim(xobj) -> None:
+    """Re-encode a reportlab PDFImageXObject's 8-bit Flate pixels in place when that is smaller
+    (speedups.py calls it once per image and worker, as it caches the image)."""
+    if (tuple(xobj._filters) != ("FlateDecode",) or xobj.bitsPerComponent != 8
+            or getattr(xobj, "_decode", None) or ("/" + str(xobj.colorSpace)) not in MODES
+            or not isinstance(xobj.streamContent, bytes)):
         return
-    mode, _ = MODES[str(stream.ColorSpace)]
-    width, height = int(stream.Width), int(stream.Height)
-    raw = stream.read_raw_bytes()
-    found = _reencode(mode, width, height, raw)
+    mode, _ = MODES["/" + xobj.colorSpace]
+    found = _reencode(mode, xobj.width, xobj.height, xobj.streamContent)
     if found is None:
         return
     data, plte, colors, bits = found
-    stream.write(data, filter=Name.FlateDecode,
-                 decode_parms=Dictionary(Predictor=15, Colors=colors, BitsPerComponent=bits, Columns=width))
-    stream.BitsPerComponent = bits
-    if plte is not None:
-        stream.ColorSpace = Array([Name.Indexed, Name.DeviceRGB, len(plte) // 3 - 1, pikepdf.String(plte)])
+    xobj.streamContent, xobj.bitsPerComponent = data, bits
+    xobj._predictor = (colors, bits, plte)
+
+
+class _Hex(pdfdoc.PDFObject):
+    """Binary bytes as a PDF hex string (a palette: a literal string would need its bytes escaped)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return b"<" + self.data.hex().upper().encode("ascii") + b">"
+
+
+def _patch_format() -> None:
+    """PDFImageXObject.format, plus /DecodeParms (the PNG predictors) and an Indexed colour space
+    for the images slim() re-encoded; every other image is written as reportlab writes it."""
+    cls = pdfdoc.PDFImageXObject
+    if getattr(cls, "_handouts_slim", False):
+        return
+    original = cls.format
+
+    def format(self, document):
+        found = self.__dict__.get("_predictor")
+        if found is None:
+            return original(self, document)
+        colors, bits, plte = found
+        d = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Image"),
+            "Width": self.width, "Height": self.height, "BitsPerComponent": bits,
+            "ColorSpace": (pdfdoc.PDFName(self.colorSpace) if plte is None else pdfdoc.PDFArray(
+                [pdfdoc.PDFName("Indexed"), pdfdoc.PDFName("DeviceRGB"), len(plte) // 3 - 1,
+                 _Hex(plte)])),
+            "Filter": pdfdoc.PDFName("FlateDecode"), "Length": len(self.streamContent),
+            "DecodeParms": pdfdoc.PDFDictionary({"Predictor": 15, "Colors": colors, "BitsPerComponent": bits,
+                                                 "Columns": self.width})})
+        if self.mask:
+            d["Mask"] = pdfdoc.PDFArray(self.mask)
+        if getattr(self, "smask", None):
+            d["SMask"] = self.smask
+        return pdfdoc.PDFStream(d, self.streamContent).format(document)
+
+    cls.format = format
+    cls._handouts_slim = True
+
+
+_patch_format()

@@ -10,10 +10,10 @@ subset. Both results depend only on their inputs, so we memoise them:
 * paragraph parsing and line breaking by (markup, every style attribute, the widths broken at before,
   width): the same sentence in the same style breaks the same way for every clinic.
 
-And no ASCII85: it makes streams 25% bigger and costs time; the tagging pass (pikepdf) decodes it anyway.
+And no ASCII85: it makes streams 25% bigger and costs time.
 And one filter is written as a name (`/Filter /FlateDecode`), not as reportlab's one-element array:
-qpdf, which writes the tagged file, does not take the array for "already compressed" and inflates and
-deflates every such stream again (the logo's pixels too), 4-5 ms a handout; the name it passes through.
+qpdf (pikepdf, which tags merged packets) does not take the array for "already compressed" and inflates
+and deflates every such stream again (the logo's pixels too); the name it passes through.
 
 The PDFs do not change: the same bytes go into the same objects.
 """
@@ -24,6 +24,8 @@ import re
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.platypus import paragraph
+
+from .slimimages import slim
 
 _IMAGES: dict = {}
 _SUBSETS: dict = {}
@@ -50,6 +52,7 @@ def _patch_images() -> None:
             return
         original(self, name, source, mask)
         if key is not None:
+            slim(self)  # PNG predictors, or a palette: the same pixels in fewer bytes (slimimages.py)
             smask = None
             if "_smask" in self.__dict__:
                 data = source._dataA

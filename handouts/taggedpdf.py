@@ -1,21 +1,20 @@
 """Tagged PDF, file side: write the structure tree a `tagging.Tagger` collected into reportlab's
-output (write_structure, while reportlab writes it), then declare PDF/UA-1 (and optionally PDF/A-2b)
-deterministically (finish, with pikepdf).
+document before it is written (write_structure), and declare PDF/UA-1, optionally PDF/A-2b as well
+(declare): the catalog's StructTreeRoot, MarkInfo and XMP metadata, each page's StructParents and
+Tabs. pdfwrite then writes the file, deterministically.
 
 Adds StructTreeRoot (with ParentTree and a RoleMap), /StructParents on pages, /StructParent on link
 annotations, MarkInfo, /Tabs /S on every page, and XMP metadata (dc:title, pdfuaid:part 1).
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
-from reportlab.pdfbase.pdfdoc import PDFObject
+import zlib
 
-from .slimimages import slim_images
+from reportlab.pdfbase.pdfdoc import PDFName, PDFObject
+
 from .tagging import Elem, Tagger
 
 ROLE_MAP = {"Aside": "Div"}  # PDF 2.0's Aside is not a PDF 1.7 standard type
@@ -183,68 +182,45 @@ def write_structure(doc, tagger: Tagger) -> None:
     roles = b" ".join(b"/%s /%s" % (k.encode("ascii"), v.encode("ascii")) for k, v in ROLE_MAP.items())
     objects[root].text = (b"<< /Type /StructTreeRoot /K %d 0 R /RoleMap << %s >> /ParentTree %d 0 R "
                           b"/ParentTreeNextKey %d >>" % (top, roles, tree, first_page_key + len(page_nums)))
-    tagger.struct_root = root
+    tagger.struct_tree = objects[root]
 
 
-def finish(data: bytes, tagger: Tagger, archive: bool = False) -> bytes:
-    """reportlab's bytes (with the structure tree from write_structure) -> a tagged PDF/UA-1 file."""
-    pdf = pikepdf.open(io.BytesIO(data))
-    for i, page in enumerate(pdf.pages):
-        page.obj.StructParents = len(tagger.links) + i
-        page.obj.Tabs = Name.S
-    pdf.Root.StructTreeRoot = pdf.get_object(tagger.struct_root, 0)
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    lang = str(pdf.Root.get("/Lang", ""))
-    info = {k[1:]: str(v) for k, v in pdf.docinfo.items()}
-    pdf.Root.Metadata = pdf.make_stream(xmp(info, lang, archive), Type=Name.Metadata, Subtype=Name.XML)
+def declare(doc, tagger: Tagger, info: dict, lang: str, archive: bool) -> None:
+    """The rest of a tagged PDF/UA-1 file (PDF/A-2b too when archive), in reportlab's document:
+    the catalog's StructTreeRoot, MarkInfo and XMP metadata, each page's StructParents and Tabs."""
+    for i, page in enumerate(doc.Pages.pages):
+        page.__NoDefault__ = type(page).__NoDefault__ + ["StructParents", "Tabs"]
+        page.StructParents = len(tagger.links) + i
+        page.Tabs = PDFName("S")
+    cat = doc.Catalog
+    cat.StructTreeRoot = doc.Reference(tagger.struct_tree)
+    cat.MarkInfo = _raw(b"<< /Marked true >>")
+    body = xmp(info, lang, archive)
+    # not compressed: PDF/A wants the metadata readable as it is
+    cat.Metadata = _raw(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\n"
+                        % (len(body), body))
     if archive:
-        _archive(pdf)
-    _drop_unused_fonts(pdf)
-    slim_images(pdf)
-    out = io.BytesIO()
-    # reportlab already compressed its streams: pass them through (decode level none) rather than
-    # recompress them, which costs more than the whole tagging; compress only what is new, above all
-    # the object streams holding the structure tree (qpdf leaves the XMP metadata readable)
-    pdf.save(out, deterministic_id=True, compress_streams=True,
-             stream_decode_level=pikepdf.StreamDecodeLevel.none, fix_metadata_version=False,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+        cat.__NoDefault__ = type(cat).__NoDefault__ + ["OutputIntents"]
+        cat.OutputIntents = _raw(_output_intents(doc))
 
 
-def _drop_unused_fonts(pdf) -> None:
-    """reportlab names Helvetica (a Tf for table cells, graphics defaults) though no text uses it; an
-    unembedded font is noise to PDF/UA and PDF/A checkers. A font no text uses is pointed at one that
-    is embedded, so each Tf stays valid and nothing is drawn differently."""
-    if not any("/FontDescriptor" not in f and "/DescendantFonts" not in f
-               for page in pdf.pages for f in page.obj.get("/Resources", {}).get("/Font", {}).values()):
-        return  # every font is embedded; nothing worth a content-stream parse
-    used, dicts = set(), []
-    for page in pdf.pages:
-        fonts = page.obj.get("/Resources", {}).get("/Font")
-        if fonts is not None:
-            dicts.append(fonts)
-        font = None
-        for operands, op in pikepdf.parse_content_stream(page, "Tf Tj TJ ' \""):
-            if str(op) == "Tf":
-                font = str(operands[0])
-            else:
-                used.add(font)
-    for fonts in dicts:
-        embedded = next((fonts[n] for n in fonts.keys() if n in used and "/FontDescriptor" in fonts[n]), None)
-        for name in list(fonts.keys()):
-            if name not in used and embedded is not None:
-                fonts[name] = embedded
+def _raw(text: bytes) -> _Raw:
+    raw = _Raw()
+    raw.text = text
+    return raw
 
 
-def _archive(pdf) -> None:
-    """PDF/A-2b extras: an sRGB output intent (the drawing uses DeviceRGB)."""
+def _output_intents(doc) -> bytes:
+    """PDF/A-2b: an sRGB output intent (the drawing uses DeviceRGB), as the array's PDF text."""
     icc = _srgb_profile()
     if icc is None:
         raise RuntimeError("PDF/A needs an sRGB ICC profile; none found (install one or drop --archive)")
-    stream = pdf.make_stream(icc, N=3)
-    pdf.Root.OutputIntents = Array([Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1,
-                                               OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
-                                               Info=String("sRGB IEC61966-2.1"), DestOutputProfile=stream)])
+    data = zlib.compress(icc)
+    profile = doc.Reference(_raw(b"<< /N 3 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\n"
+                                 % (len(data), data)))
+    number = doc.idToObjectNumberAndVersion[profile.name][0]
+    return (b"[ << /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
+            b"/Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R >> ]" % number)
 
 
 # ICC header bytes 24-35: the profile's creation date and time (six big-endian 16-bit numbers)

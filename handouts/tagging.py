@@ -5,7 +5,7 @@ tree of structure elements in content order and pins each element on the flowabl
 (`flowable._struct`). While reportlab draws, small wrappers around `drawOn` write
 `/<Tag> <</MCID n>> BDC ... EMC` around each tagged flowable and `/Artifact BMC ... EMC` around
 everything else, and record (page, MCID) on the element. Before reportlab writes the file, `taggedpdf.write_structure`
-adds the structure tree to it; `taggedpdf.finish` then ties it into the catalog. The wrappers only act on a canvas that carries a tagger, so plain
+adds the structure tree and the PDF/UA declarations to it, and `pdfwrite` writes the file. The wrappers only act on a canvas that carries a tagger, so plain
 reportlab use elsewhere is unchanged.
 """
 from __future__ import annotations
@@ -52,7 +52,9 @@ class Tagger:
         self.pages: dict[int, list[Elem]] = {}   # page index -> element of each MCID
         self.links: list[Elem] = []              # annotation StructParent key -> its Link element
         self.annots: dict[int, tuple] = {}       # StructParent key -> (reportlab's name, page index)
-        self.struct_root: int | None = None      # object number of the StructTreeRoot, once written
+        self.struct_tree = None                  # the StructTreeRoot object, once written
+        self.lang = ""                           # BCP 47, for the XMP metadata
+        self.archive = False                     # PDF/A-2b as well as PDF/UA-1
         self.stack: list[Elem | None] = []       # open marked-content sequences (None: artifact)
         self._drawn: dict[int, object] = {}      # flowables already drawn (repeated table rows)
         self.header_slots: dict[int, int] = {}
@@ -267,9 +269,20 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
             return result
 
         def write_structure(self):
-            """Before reportlab writes the file: the structure tree as objects of this document."""
-            from .taggedpdf import write_structure
-            write_structure(self._doc, tagger)
+            """Before reportlab writes the file: the structure tree and the PDF/UA (and PDF/A)
+            declarations as objects of this document, which then writes itself compactly."""
+            from reportlab.pdfbase.pdfdoc import PDFDate
+
+            from .pdfwrite import install
+            from .taggedpdf import declare, write_structure
+            doc, inf = self._doc, self._doc.info
+            date = PDFDate(ts=doc._timeStamp, dateFormatter=inf._dateFormatter).format(doc)
+            date = date.decode("latin-1").strip("()")
+            info = {"Title": inf.title, "Author": inf.author, "Subject": inf.subject, "Keywords": inf.keywords,
+                    "Producer": inf.producer, "Creator": inf.creator, "CreationDate": date, "ModDate": date}
+            write_structure(doc, tagger)
+            declare(doc, tagger, info, tagger.lang, tagger.archive)
+            install(doc)
 
     return TaggingCanvas
 

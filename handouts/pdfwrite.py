@@ -1,0 +1,78 @@
+"""Stage: reportlab's document -> compact PDF bytes, in one pass.
+
+reportlab writes every object as `N 0 obj ... endobj` with a classic cross-reference table. A tagged
+handout has some 350 small objects (structure elements, annotations, font dictionaries), so that
+layout is ~20 KB larger than it need be. Here every object that is not a stream goes into one
+Flate-compressed object stream, indexed by a compressed cross-reference stream (PDF 1.5, ISO
+32000-1 7.5.7 and 7.5.8); streams stay as reportlab wrote them. The objects' text is reportlab's own:
+only the file around them differs. The file ID is the MD5 of the objects, so identical inputs give
+identical bytes.
+
+This replaces a round trip through qpdf (pikepdf), which parsed the whole file again to do the same:
+~3.5 ms of a ~29 ms handout.
+"""
+from __future__ import annotations
+
+import hashlib
+import types
+import zlib
+
+from reportlab.pdfbase import pdfdoc
+
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+
+
+def _is_stream(body: bytes) -> bool:
+    return body.rstrip().endswith(b"endstream")
+
+
+def packed_format(doc) -> bytes:
+    """What PDFDocument.format returns (the whole file), with object and cross-reference streams."""
+    if doc.encrypt.info():      # object streams may not hold an encryption dictionary: reportlab's way
+        return pdfdoc.PDFDocument.format(doc)
+    doc.encrypt.prepare(doc)
+    root, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
+    numbers, objects = doc.numberToId, doc.idToObject
+    streams, packed = [], []
+    n = 0
+    while (n := n + 1) in numbers:  # objects may register more objects while they are formatted
+        body = pdfdoc.format(objects[numbers[n]], doc, toplevel=1)
+        (streams if _is_stream(body) else packed).append((n, body))
+    objstm, xref = n, n + 1
+    rows = {0: (0, 0, 65535)}
+
+    out = bytearray(HEADER)
+    for num, body in streams:
+        rows[num] = (1, len(out), 0)
+        out += b"%d 0 obj\n%s%sendobj\n" % (num, body, b"" if body.endswith(b"\n") else b"\n")
+
+    index, data = [], bytearray()
+    for i, (num, body) in enumerate(packed):
+        rows[num] = (2, objstm, i)
+        index.append(b"%d %d" % (num, len(data)))
+        data += body + b"\n"
+    head = b" ".join(index) + b"\n"
+    packed_data = zlib.compress(head + bytes(data))
+    rows[objstm] = (1, len(out), 0)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (objstm, len(packed), len(head), len(packed_data)) + packed_data + b"\nendstream\nendobj\n")
+
+    digest = hashlib.md5(bytes(out)).hexdigest().upper().encode("ascii")
+    rows[xref] = (1, len(out), 0)
+    table = zlib.compress(b"".join(bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big")
+                                   for kind, a, b in (rows[i] for i in range(xref + 1))))
+    start = len(out)
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] "
+            b"/Filter /FlateDecode /Length %d >>\nstream\n"
+            % (xref, xref + 1, _number(doc, root), _number(doc, info), digest, digest, len(table))
+            + table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+    return bytes(out)
+
+
+def _number(doc, ref) -> int:
+    return doc.idToObjectNumberAndVersion[ref.name][0]
+
+
+def install(doc) -> None:
+    """Make this reportlab PDFDocument write itself with packed_format."""
+    doc.format = types.MethodType(packed_format, doc)
