@@ -126,6 +126,27 @@ def _patch_stream_filters() -> None:
     cls._handouts_filters = True
 
 
+def _patch_split_string() -> None:
+    """TTFont.splitString maps text to this document's subset codes, one character at a time in
+    Python. When every character already has its code in subset 0 (nearly every string once a page
+    is under way), str.translate does the same in C: the same bytes."""
+    cls = ttfonts.TTFont
+    if getattr(cls, "_handouts_split", False):
+        return
+    original = cls.splitString
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc)
+        if state is not None and len(state.subsets) == 1 and isinstance(text, str) and text:
+            assignments = state.assignments
+            if assignments.keys() >= set(text):
+                return [(0, text.translate(assignments).encode("latin-1"))]
+        return original(self, text, doc, encoding)
+
+    cls.splitString = splitString
+    cls._handouts_split = True
+
+
 _PARSED: dict = {}
 _BREAKS: dict = {}
 _STYLES: dict = {}
@@ -252,4 +273,5 @@ _patch_image_names()
 _patch_images()
 _patch_subsets()
 _patch_stream_filters()
+_patch_split_string()
 _patch_paragraphs()
