@@ -55,6 +55,7 @@ class Project:
     _labels: dict = field(default_factory=dict)
     _clinics: dict = field(default_factory=dict)
     _fit_floors: dict = field(default_factory=dict)  # (content file, layout, paper) -> first fit step
+    _fit_hints: dict = field(default_factory=dict)   # the same -> the step the last clinic needed
 
     @property
     def content_dir(self) -> Path:
@@ -298,11 +299,18 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             tried[i] = (pages, fill, styles.body_size)
         return tried[i][0] <= budget
 
-    # The answer is the first fit step, from the handout's floor on, that fits this clinic's handout
-    # (steps only shrink spacing and type). Usually the floor itself: one full rendering. When the
-    # clinic's own text (its name, its phone) pushes it over, later steps are laid out without drawing
-    # (count_pages) until one fits, and only that one is drawn.
-    i = fit_floor(project, hf, layout_id, paper, theme)
+    # The answer is the first fit step, from the handout's floor on, that fits this clinic's handout.
+    # Usually the floor itself: one full rendering. When the clinic's own text (its name, its phone)
+    # pushes it over, later steps are laid out without drawing (count_pages) until one fits, and only
+    # that one is drawn. Steps only shrink spacing and type, so once a step does not fit, no earlier
+    # one does: starting from the step the previous clinic needed (checking that the one before it
+    # does not fit) gives the same answer at the cost of one layout pass, not a wasted rendering,
+    # when every clinic's text needs more than the floor.
+    floor = fit_floor(project, hf, layout_id, paper, theme)
+    key = (hf.path, layout_id, paper)
+    i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
+    while i > floor and fits(i - 1, draw=False):
+        i -= 1
     if not fits(i, draw=True):
         i += 1
         while i < len(steps) and not fits(i, draw=False):
@@ -310,6 +318,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
             i += 1
     if i < len(steps):
+        project._fit_hints[key] = i
         return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered)
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill

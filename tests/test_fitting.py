@@ -83,3 +83,17 @@ def test_fitted_step_is_the_largest_that_fits(project, lang, layout_id):
             flowables = make_flowables(built.rendered.handout, clinic, styles, labels, B._pictures(handout, doc), width)
             pages, _ = count_pages(flowables, layout, paper, fonts)
             assert pages > built.budget, (hf.name, paper, i)
+
+
+def test_the_previous_clinics_step_changes_no_answer(project):
+    """The step the last clinic needed is only where the search starts: whatever it was (the floor,
+    a middle step, past the last), this clinic's handout comes out the same."""
+    answers = []
+    for start in (0, 3, 100):
+        p = Project(project)
+        clinic = p.clinic(project / "clinics" / "example")
+        hf = next(h for h in p.select(None, "en") if h.name.endswith("exercises"))
+        p._fit_hints[(hf.path, "standard", "letter")] = start
+        built = B.build_handout(p, clinic, hf, "standard", "letter")
+        answers.append((built.scale, built.pdf))
+    assert answers[0] == answers[1] == answers[2]
