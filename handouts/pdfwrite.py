@@ -20,6 +20,7 @@ import zlib
 from reportlab.pdfbase import pdfdoc
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+PER_STREAM = 10_000
 
 
 def _is_stream(body: bytes) -> bool:
@@ -38,24 +39,26 @@ def packed_format(doc) -> bytes:
     while (n := n + 1) in numbers:  # objects may register more objects while they are formatted
         body = pdfdoc.format(objects[numbers[n]], doc, toplevel=1)
         (streams if _is_stream(body) else packed).append((n, body))
-    objstm, xref = n, n + 1
-    rows = {0: (0, 0, 65535)}
-
     out = bytearray(HEADER)
+    rows = {0: (0, 0, 65535)}
     for num, body in streams:
         rows[num] = (1, len(out), 0)
         out += b"%d 0 obj\n%s%sendobj\n" % (num, body, b"" if body.endswith(b"\n") else b"\n")
-
-    index, data = [], bytearray()
-    for i, (num, body) in enumerate(packed):
-        rows[num] = (2, objstm, i)
-        index.append(b"%d %d" % (num, len(data)))
-        data += body + b"\n"
-    head = b" ".join(index) + b"\n"
-    packed_data = zlib.compress(head + bytes(data))
-    rows[objstm] = (1, len(out), 0)
-    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (objstm, len(packed), len(head), len(packed_data)) + packed_data + b"\nendstream\nendobj\n")
+    # one object stream per PER_STREAM objects (a handout needs one; the index is two bytes wide)
+    for first in range(0, len(packed), PER_STREAM):
+        objstm = n
+        n += 1
+        index, data = [], bytearray()
+        for i, (num, body) in enumerate(packed[first:first + PER_STREAM]):
+            rows[num] = (2, objstm, i)
+            index.append(b"%d %d" % (num, len(data)))
+            data += body + b"\n"
+        head = b" ".join(index) + b"\n"
+        packed_data = zlib.compress(head + bytes(data))
+        rows[objstm] = (1, len(out), 0)
+        out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                % (objstm, len(index), len(head), len(packed_data)) + packed_data + b"\nendstream\nendobj\n")
+    xref = n
 
     digest = hashlib.md5(bytes(out)).hexdigest().upper().encode("ascii")
     rows[xref] = (1, len(out), 0)

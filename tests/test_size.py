@@ -114,3 +114,18 @@ def test_two_runs_a_second_apart_give_identical_bytes(project, extra):
         outputs.append((out / "example/en/letter/standard/hamstring-nerve-pain-prevention.pdf").read_bytes())
         time.sleep(1.1)
     assert outputs[0] == outputs[1]
+
+
+def test_many_objects_go_into_several_object_streams(project, monkeypatch):
+    """A file with more objects than one object stream takes (a long handout, or a lower limit as
+    here) is still whole: every object readable, the structure tree intact."""
+    from pypdf import PdfReader
+
+    from handouts import pdfcheck, pdfwrite
+    monkeypatch.setattr(pdfwrite, "PER_STREAM", 40)
+    path = build(project, "overview")
+    pdf = pikepdf.open(path)
+    objstms = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Type") == "/ObjStm"]
+    assert len(objstms) > 3
+    assert len(PdfReader(path, strict=True).pages) == 2
+    assert pdfcheck.check(path) == []
