@@ -14,6 +14,7 @@ This replaces a round trip through qpdf (pikepdf), which parsed the whole file a
 from __future__ import annotations
 
 import hashlib
+import struct
 import types
 import zlib
 
@@ -21,10 +22,11 @@ from reportlab.pdfbase import pdfdoc
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 PER_STREAM = 10_000
+ROW = struct.Struct(">BIH")  # a cross-reference stream row: type, offset or stream, generation or index
 
 
 def _is_stream(body: bytes) -> bool:
-    return body.rstrip().endswith(b"endstream")
+    return body.endswith((b"endstream\n", b"endstream"))    # (no copy of the stream to strip it)
 
 
 def packed_format(doc) -> bytes:
@@ -62,8 +64,7 @@ def packed_format(doc) -> bytes:
 
     digest = hashlib.md5(bytes(out)).hexdigest().upper().encode("ascii")
     rows[xref] = (1, len(out), 0)
-    table = zlib.compress(b"".join(bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big")
-                                   for kind, a, b in (rows[i] for i in range(xref + 1))))
+    table = zlib.compress(b"".join(map(ROW.pack, *zip(*(rows[i] for i in range(xref + 1))))))
     start = len(out)
     out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] "
             b"/Filter /FlateDecode /Length %d >>\nstream\n"
