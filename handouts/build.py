@@ -231,8 +231,8 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     (name, phone, ...) left blank: where the search for each clinic starts (see build_handout).
 
     It depends on the content, layout and paper only, so it is worked out once per handout, layout
-    and paper (and worker), by layout-only passes, and every clinic's build then starts there: one
-    full rendering per clinic, not a search. A clinic's values only add text, so in practice no
+    and paper (and worker), by layout-only passes; no clinic's build searches below it, and most
+    draw it and nothing else. A clinic's values only add text, so in practice no
     earlier step would fit the clinic's handout either (a test checks it for every shipped handout);
     either way the answer depends on the inputs alone, never on which clinic was built first.
     Colours do not move text, so any clinic's theme gives the same answer."""

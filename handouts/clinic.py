@@ -57,6 +57,9 @@ class Clinic(Model):
     """Brand colours."""
 
 
+# what a content template may insert as clinic.<name>
+TEMPLATE_FIELDS = ("name", "tagline", "address", "phone", "email", "website", "hours")
+
 @dataclass(frozen=True)
 class ClinicProfile:
     id: str
@@ -70,15 +73,13 @@ class ClinicProfile:
         return self.clinic.logo_alt or f"{self.clinic.name} logo"
 
     def template_fields(self) -> dict:
-        """What templates may use as clinic.*; the keys of blank_template_fields()."""
-        c = self.clinic
-        return {"name": c.name, "tagline": c.tagline or "", "address": c.address, "phone": c.phone,
-                "email": c.email, "website": c.website, "hours": c.hours}
+        """What templates may use as clinic.* (TEMPLATE_FIELDS), with this clinic's values."""
+        return {name: getattr(self.clinic, name) or "" for name in TEMPLATE_FIELDS}
 
 
 def blank_template_fields() -> dict:
     """The fields a template may use, every one blank: the handout's own text without any clinic."""
-    return dict.fromkeys(("name", "tagline", "address", "phone", "email", "website", "hours"), "")
+    return dict.fromkeys(TEMPLATE_FIELDS, "")
 
 
 def load_clinic(folder: Path) -> ClinicProfile:

@@ -2,9 +2,9 @@
 
 reportlab writes every object as `N 0 obj ... endobj` with a classic cross-reference table. A tagged
 handout has some 350 small objects (structure elements, annotations, font dictionaries), so that
-layout is ~20 KB larger than it need be. Here every object that is not a stream goes into one
-Flate-compressed object stream, indexed by a compressed cross-reference stream (PDF 1.5, ISO
-32000-1 7.5.7 and 7.5.8); streams stay as reportlab wrote them. The objects' text is reportlab's own:
+layout is ~20 KB larger than it need be. Here every object that is not a stream goes into a
+Flate-compressed object stream (one per 10,000 objects: one for a handout), indexed by a compressed
+cross-reference stream (ISO 32000-1 7.5.7 and 7.5.8); streams stay as reportlab wrote them. The objects' text is reportlab's own:
 only the file around them differs. The file ID is the MD5 of the objects, so identical inputs give
 identical bytes.
 

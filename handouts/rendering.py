@@ -61,15 +61,17 @@ def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: 
             out = [walk(v, path + (i,), read) for i, v in enumerate(value)]
             return out if any(a is not b for a, b in zip(out, value)) else value
         if isinstance(value, str):
-            hit = _STATIC.get((fonts.files, value))  # text without a template: the same for every clinic
+            key = (fonts.files, value)
+            hit = _STATIC.get(key)  # text without a template: the same for every clinic
             if hit is None:
                 line, column = doc.where(path)
-                hit = renderer.markup(value, (doc.file, line, column, format_path(path)))
-                hit = (hit, plain(hit), fonts.missing(plain(hit)))
+                markup = renderer.markup(value, (doc.file, line, column, format_path(path)))
+                text = plain(markup)
+                hit = (markup, text, fonts.missing(text))
                 if "{" not in value:
                     if len(_STATIC) >= 20_000:
                         _STATIC.clear()
-                    _STATIC[(fonts.files, value)] = hit
+                    _STATIC[key] = hit
             markup, text, missing = hit
             if missing:
                 line, column = doc.where(path)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from PIL import Image
 from reportlab.pdfbase import pdfdoc
 
-MODES = {"/DeviceRGB": ("RGB", 3), "/DeviceGray": ("L", 1)}
+MODES = {"DeviceRGB": ("RGB", 3), "DeviceGray": ("L", 1)}  # reportlab colour space -> Pillow mode
 
 
 def _png_parts(image: Image.Image) -> tuple[bytes, bytes | None, int]:
@@ -79,10 +79,10 @@ def slim(xobj) -> None:
     """Re-encode a reportlab PDFImageXObject's 8-bit Flate pixels in place when that is smaller
     (speedups.py calls it once per image and worker, as it caches the image)."""
     if (tuple(xobj._filters) != ("FlateDecode",) or xobj.bitsPerComponent != 8
-            or getattr(xobj, "_decode", None) or ("/" + str(xobj.colorSpace)) not in MODES
+            or getattr(xobj, "_decode", None) or xobj.colorSpace not in MODES
             or not isinstance(xobj.streamContent, bytes)):
         return
-    mode, _ = MODES["/" + xobj.colorSpace]
+    mode, _ = MODES[xobj.colorSpace]
     found = _reencode(mode, xobj.width, xobj.height, xobj.streamContent)
     if found is None:
         return

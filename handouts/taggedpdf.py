@@ -97,8 +97,8 @@ class _Raw(PDFObject):
 
     __RefOnly__ = 1
 
-    def __init__(self):
-        self.text = b""
+    def __init__(self, text: bytes = b""):
+        self.text = text
 
     def format(self, document) -> bytes:
         return self.text
@@ -111,12 +111,12 @@ def _string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
-def write_structure(doc, tagger: Tagger) -> None:
+def write_structure(doc, tagger: Tagger) -> _Raw:
     """Add the structure tree to reportlab's document (a PDFDocument about to be written): one object
-    per element, the ParentTree and the StructTreeRoot, whose number goes to tagger.struct_root.
+    per element, the ParentTree and the StructTreeRoot, which it returns.
 
-    Written as PDF text into reportlab's own output, so qpdf parses it with the rest; building the
-    ~150 elements of a handout one pikepdf call at a time cost more than the whole save. reportlab
+    Each object is written as PDF text, which reportlab copies into the file; building the ~150
+    elements of a handout one pikepdf call at a time cost more than the whole save did. reportlab
     numbers an object when it is registered, and by now every page and link annotation has been."""
     numbers = doc.idToObjectNumberAndVersion
     page_nums = []
@@ -182,32 +182,27 @@ def write_structure(doc, tagger: Tagger) -> None:
     roles = b" ".join(b"/%s /%s" % (k.encode("ascii"), v.encode("ascii")) for k, v in ROLE_MAP.items())
     objects[root].text = (b"<< /Type /StructTreeRoot /K %d 0 R /RoleMap << %s >> /ParentTree %d 0 R "
                           b"/ParentTreeNextKey %d >>" % (top, roles, tree, first_page_key + len(page_nums)))
-    tagger.struct_tree = objects[root]
+    return objects[root]
 
 
-def declare(doc, tagger: Tagger, info: dict, lang: str, archive: bool) -> None:
-    """The rest of a tagged PDF/UA-1 file (PDF/A-2b too when archive), in reportlab's document:
-    the catalog's StructTreeRoot, MarkInfo and XMP metadata, each page's StructParents and Tabs."""
+def declare(doc, tagger: Tagger, tree: _Raw, info: dict) -> None:
+    """The rest of a tagged PDF/UA-1 file (PDF/A-2b too when tagger.archive), in reportlab's
+    document: the catalog's StructTreeRoot (tree), MarkInfo and XMP metadata (info, tagger.lang),
+    each page's StructParents and Tabs."""
     for i, page in enumerate(doc.Pages.pages):
         page.__NoDefault__ = type(page).__NoDefault__ + ["StructParents", "Tabs"]
         page.StructParents = len(tagger.links) + i
         page.Tabs = PDFName("S")
     cat = doc.Catalog
-    cat.StructTreeRoot = doc.Reference(tagger.struct_tree)
-    cat.MarkInfo = _raw(b"<< /Marked true >>")
-    body = xmp(info, lang, archive)
+    cat.StructTreeRoot = doc.Reference(tree)
+    cat.MarkInfo = _Raw(b"<< /Marked true >>")
+    body = xmp(info, tagger.lang, tagger.archive)
     # not compressed: PDF/A wants the metadata readable as it is
-    cat.Metadata = _raw(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\n"
+    cat.Metadata = _Raw(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\n"
                         % (len(body), body))
-    if archive:
+    if tagger.archive:
         cat.__NoDefault__ = type(cat).__NoDefault__ + ["OutputIntents"]
-        cat.OutputIntents = _raw(_output_intents(doc))
-
-
-def _raw(text: bytes) -> _Raw:
-    raw = _Raw()
-    raw.text = text
-    return raw
+        cat.OutputIntents = _Raw(_output_intents(doc))
 
 
 def _output_intents(doc) -> bytes:
@@ -216,7 +211,7 @@ def _output_intents(doc) -> bytes:
     if icc is None:
         raise RuntimeError("PDF/A needs an sRGB ICC profile; none found (install one or drop --archive)")
     data = zlib.compress(icc)
-    profile = doc.Reference(_raw(b"<< /N 3 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\n"
+    profile = doc.Reference(_Raw(b"<< /N 3 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\n"
                                  % (len(data), data)))
     number = doc.idToObjectNumberAndVersion[profile.name][0]
     return (b"[ << /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "

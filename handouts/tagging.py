@@ -4,9 +4,9 @@ Before `doc.build`, `Tagger.prepare` turns the flowables (each carries `role`, s
 tree of structure elements in content order and pins each element on the flowable that draws it
 (`flowable._struct`). While reportlab draws, small wrappers around `drawOn` write
 `/<Tag> <</MCID n>> BDC ... EMC` around each tagged flowable and `/Artifact BMC ... EMC` around
-everything else, and record (page, MCID) on the element. Before reportlab writes the file, `taggedpdf.write_structure`
-adds the structure tree and the PDF/UA declarations to it, and `pdfwrite` writes the file. The wrappers only act on a canvas that carries a tagger, so plain
-reportlab use elsewhere is unchanged.
+everything else, and record (page, MCID) on the element. Before reportlab writes the file,
+`taggedpdf` adds the structure tree and the PDF/UA declarations to it, and `pdfwrite` writes it. The
+wrappers only act on a canvas that carries a tagger, so plain reportlab use elsewhere is unchanged.
 """
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ class Tagger:
         self.pages: dict[int, list[Elem]] = {}   # page index -> element of each MCID
         self.links: list[Elem] = []              # annotation StructParent key -> its Link element
         self.annots: dict[int, tuple] = {}       # StructParent key -> (reportlab's name, page index)
-        self.struct_tree = None                  # the StructTreeRoot object, once written
         self.lang = ""                           # BCP 47, for the XMP metadata
         self.archive = False                     # PDF/A-2b as well as PDF/UA-1
         self.stack: list[Elem | None] = []       # open marked-content sequences (None: artifact)
@@ -280,8 +279,7 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
             date = date.decode("latin-1").strip("()")
             info = {"Title": inf.title, "Author": inf.author, "Subject": inf.subject, "Keywords": inf.keywords,
                     "Producer": inf.producer, "Creator": inf.creator, "CreationDate": date, "ModDate": date}
-            write_structure(doc, tagger)
-            declare(doc, tagger, info, tagger.lang, tagger.archive)
+            declare(doc, tagger, write_structure(doc, tagger), info)
             install(doc)
 
     return TaggingCanvas

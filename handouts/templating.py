@@ -152,17 +152,14 @@ class Renderer:
             return Problem(f"template is not allowed to do that ({exc})", file, line, column, path)
         return Problem(f"template failed: {exc}", file, line, column, path)
 
-    def _compiled(self, source: str):
-        """The checked, compiled template, cached on the environment (the checks depend on the source
-        and the names the context offers, nothing else), so each clinic only runs it."""
-        cache = self.env.__dict__.setdefault("_handouts_compiled", {})
-        return cache.get((source, tuple(sorted(self.context))))
-
     def _render(self, source: str, where) -> str:
         file, line, column, path = where
-        template = self._compiled(source)
-        if template is not None:
-            return self._run(template, where)
+        # the checked, compiled template is kept on the environment (the checks depend on the source
+        # and the names the context offers, nothing else), so each clinic only runs it
+        compiled = self.env.__dict__.setdefault("_handouts_compiled", {})
+        key = (source, tuple(sorted(self.context)))
+        if key in compiled:
+            return self._run(compiled[key], where)
         try:
             ast = self.env.parse(source)
             for node in ast.find_all(nodes.Node):
@@ -185,10 +182,9 @@ class Renderer:
         except _FAILURES as exc:
             self.problems.append(self._problem(exc, where))
             return ""
-        cache = self.env.__dict__["_handouts_compiled"]
-        if len(cache) >= 4096:
-            cache.clear()
-        cache[(source, tuple(sorted(self.context)))] = template
+        if len(compiled) >= 4096:
+            compiled.clear()
+        compiled[key] = template
         return self._run(template, where)
 
     def _run(self, template, where) -> str:
