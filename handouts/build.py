@@ -27,6 +27,7 @@ from .images import Picture, load_picture
 from .labels import Labels, load_labels
 from .layout import Layout, load_layout
 from .rendering import RenderedHandout, check_texts, render_handout
+from .replay import Seed, collect_chars, neutral_theme
 from .schema import validate
 from .styles import Scale, fit_steps, make_styles
 from .templating import escape_text, plain
@@ -56,6 +57,8 @@ class Project:
     _clinics: dict = field(default_factory=dict)
     _fit_floors: dict = field(default_factory=dict)  # (content file, layout, paper) -> first fit step
     _fit_hints: dict = field(default_factory=dict)   # the same -> the step the last clinic needed
+    _blanks: dict = field(default_factory=dict)      # content file -> the handout with clinic values blank
+    _seeds: dict = field(default_factory=dict)       # (content file, layout, paper, step) -> replay.Seed
 
     @property
     def content_dir(self) -> Path:
@@ -137,6 +140,13 @@ class Project:
                 raise HandoutError(problems)
             self._labels[language] = (labels, doc)
         return self._labels[language]
+
+    def blank(self, hf: HandoutFile) -> Handout:
+        """The handout's own text, every clinic value (name, phone, ...) left blank."""
+        if hf.path not in self._blanks:
+            handout, doc = self.handout(hf)
+            self._blanks[hf.path] = render_handout(handout, doc, blank_template_fields(), load_fonts()).handout
+        return self._blanks[hf.path]
 
     def clinic(self, folder: Path) -> ClinicProfile:
         key = folder.resolve()
@@ -242,7 +252,7 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
         handout, doc = project.handout(hf)
         layout, _ = project.layout(layout_id)
         labels, _ = project.labels(handout.language)
-        blank = render_handout(handout, doc, blank_template_fields(), fonts).handout
+        blank = project.blank(hf)
         pictures, width = _pictures(handout, doc), body_width(layout, paper)
         budget = handout.pages * layout.page_factor
         steps = fit_steps(layout)
@@ -259,6 +269,24 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     return project._fit_floors[key]
 
 
+def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> Seed:
+    """The font codes every clinic's rendering of this handout, layout, paper and fit step starts
+    from (the characters of the handout's own text, font by font), and the drawings recorded under
+    them (replay.py)."""
+    key = (hf.path, layout_id, paper, step)
+    seed = project._seeds.get(key)
+    if seed is None:
+        fonts = load_fonts()
+        handout, doc = project.handout(hf)
+        layout, _ = project.layout(layout_id)
+        labels, _ = project.labels(handout.language)
+        styles = make_styles(layout, theme, fonts, fit_steps(layout)[step])
+        flowables = make_flowables(project.blank(hf), None, styles, labels, _pictures(handout, doc),
+                                   body_width(layout, paper))
+        seed = project._seeds[key] = Seed(collect_chars(flowables))
+    return seed
+
+
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
                   paper: str, archive: bool = False) -> Built:
     """Build one handout for one clinic, layout and paper size, fitted to its page budget.
@@ -268,6 +296,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     layout, layout_doc = project.layout(layout_id)
     labels, _ = project.labels(handout.language)
     theme = resolve_theme(layout, layout_doc, clinic)
+    neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
     rendered = render_handout(handout, doc, clinic.template_fields(), fonts)
     pictures = _pictures(handout, doc)
     info = _page_info(clinic, layout, labels, rendered.handout)
@@ -285,12 +314,13 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
 
     def fits(i: int, draw: bool) -> bool:
         if i not in tried or (draw and i not in drawn):
-            styles = make_styles(layout, theme, fonts, steps[i])
+            styles = make_styles(layout, neutral, fonts, steps[i])
             flowables = make_flowables(h, clinic, styles, labels, pictures, width)
             try:
                 if draw:
+                    seed = seed_for(project, hf, layout_id, paper, i, neutral)
                     out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
-                                                archive)
+                                                archive, seed, recolour)
                     pages, fill = out.pages, out.last_page_fill
                 else:
                     pages, fill = count_pages(flowables, layout, paper, fonts)
@@ -306,7 +336,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     # one does: starting from the step the previous clinic needed (checking that the one before it
     # does not fit) gives the same answer at the cost of one layout pass, not a wasted rendering,
     # when every clinic's text needs more than the floor.
-    floor = fit_floor(project, hf, layout_id, paper, theme)
+    floor = fit_floor(project, hf, layout_id, paper, neutral)
     key = (hf.path, layout_id, paper)
     i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
     while i > floor and fits(i - 1, draw=False):

@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from .images import fit_box
+from .replay import seed_document
 from .tagging import Tagger, contact_url, link, marked, tagging_canvas
 
 PAPERS = {"letter": LETTER, "a4": A4}
@@ -51,6 +52,9 @@ def numbered_canvas(page_info: PageInfo, draw_footer):
             for state in self._held:
                 self.__dict__.update(state)
                 draw_footer(self, self._pageNumber, total)
+                recolour = getattr(self, "_recolour", None)
+                if recolour is not None:  # the clinic's colours for the stand-ins (replay.py)
+                    self._code = [recolour("\n".join(self._code))]
                 super().showPage()
             if hasattr(self, "write_structure"):   # a tagging canvas: every page and link is numbered now
                 self.write_structure()
@@ -230,8 +234,10 @@ def _doc_template(flowables, layout, painter, paper: str, fonts, meta: dict):
 
 
 def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str, meta: dict,
-               timestamp, archive: bool = False) -> Rendered:
-    """Lay out and write one tagged (PDF/UA-1) PDF into memory; archive: PDF/A-2b too."""
+               timestamp, archive: bool = False, seed=None, recolour=None) -> Rendered:
+    """Lay out and write one tagged (PDF/UA-1) PDF into memory; archive: PDF/A-2b too.
+    seed (replay.Seed): fixed font codes, and drawings to replay; recolour: the clinic's colours for
+    the stand-ins the flowables were styled with (replay.neutral_theme)."""
     painter = Painter(layout, theme, fonts, info, PAPERS[paper])
     doc, buf = _doc_template(flowables, layout, painter, paper, fonts, meta)
     tagger = Tagger(fonts.regular)
@@ -243,6 +249,9 @@ def render_pdf(flowables: list, layout, theme, fonts, info: PageInfo, paper: str
         canv = canvasmaker(*args, **kwargs)
         canv._doc._timeStamp = timestamp
         canv.setPageCompression(1)
+        if seed is not None:
+            seed_document(canv, seed)
+        canv._recolour = recolour
         return canv
 
     doc.build(list(flowables), canvasmaker=make_canvas)

@@ -81,6 +81,10 @@ class TickBox(Flowable):
     def wrap(self, aw, ah):
         return self.size, self.size
 
+    def draw_key(self):
+        """What its drawing depends on, so a table of them can be replayed (replay.py)."""
+        return "tick", self.size, self.colour
+
     def draw(self):
         self.canv.setStrokeColor(HexColor(self.colour))
         self.canv.setLineWidth(1)
@@ -97,6 +101,9 @@ class PictureBox(Flowable):
 
     def wrap(self, aw, ah):
         return self.width, self.height
+
+    def draw_key(self):
+        return "picture", id(self.reader), self.width, self.height  # readers are kept per printed size
 
     def draw(self):
         self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")

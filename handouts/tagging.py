@@ -14,9 +14,12 @@ import re
 from contextlib import contextmanager
 
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
 from reportlab.platypus.flowables import Flowable, LIIndenter, NullDraw
+
+from .replay import note
 
 LEAF_ROLES = {"H1", "H2", "H3", "H4", "P", "Figure", "Lbl", "LBody", "Caption"}
 
@@ -107,14 +110,14 @@ class Tagger:
             for style in (cs for row in t._cellStyles for cs in row):
                 style.fontname = self.font
         if role == "Aside":
-            box = parent.add("Aside", title=getattr(t, "kind", None))
+            box = t.__dict__["_struct_root"] = parent.add("Aside", title=getattr(t, "kind", None))
             self._add(list(getattr(t, "cells", None) or [c for r in rows for c in r]), box)
         elif role == "L":  # a checklist: tick box (artifact) + text per row
-            lst = parent.add("L")
+            lst = t.__dict__["_struct_root"] = parent.add("L")
             for row in rows:
                 self._body(lst.add("LI"), list(row))
         elif role == "Table" and (getattr(t, "header_row", False) or getattr(t, "header_col", False)):
-            table = parent.add("Table")
+            table = t.__dict__["_struct_root"] = parent.add("Table")
             for r, row in enumerate(rows):
                 tr = table.add("TR")
                 for c, cell in enumerate(row):
@@ -126,24 +129,29 @@ class Tagger:
                         cell_elem = tr.add("TD")
                     self._add(cell, cell_elem)
         else:  # a layout table (QR block, dosing row): a group in reading order, no table semantics
-            group = parent.add("Div")
+            group = t.__dict__["_struct_root"] = parent.add("Div")
             self._add([c for r in rows for c in r], group)
 
     # -- while drawing ---------------------------------------------------------------------------
     def current(self) -> Elem | None:
         return self.stack[-1] if self.stack else None
 
-    @contextmanager
-    def content(self, canv, elem: Elem):
-        if self.stack:  # never nest marked content; the outer sequence owns what is drawn inside
-            yield
-            return
+    def open_mcid(self, canv, elem: Elem) -> str:
+        """The next MCID of this page, tied to elem: the operator that opens its marked content."""
         page = canv.getPageNumber() - 1
         mcids = self.pages.setdefault(page, [])
         mcid = len(mcids)
         mcids.append(elem)
         elem.kids.append((page, mcid))
-        canv._code.append(f"/{elem.role} <</MCID {mcid}>> BDC")
+        return f"/{elem.role} <</MCID {mcid}>> BDC"
+
+    @contextmanager
+    def content(self, canv, elem: Elem):
+        if self.stack:  # never nest marked content; the outer sequence owns what is drawn inside
+            yield
+            return
+        canv._code.append(self.open_mcid(canv, elem))
+        note(canv, "mcid", elem)  # a drawing being recorded keeps a slot for it (replay.py)
         self.stack.append(elem)
         try:
             yield
@@ -257,6 +265,7 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
         _tagger = tagger
 
         def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
+            note(self, "impure")  # an annotation: a recorded drawing could not repeat it (replay.py)
             extra = tagger.link(self, url, kw.pop("_text", None) or _describe(url))
             if extra is None:
                 return None
@@ -266,6 +275,13 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
             tagger.annots[extra["StructParent"]] = (f"Annot.NUMBER{self._annotationCount}",
                                                     self.getPageNumber() - 1)
             return result
+
+        def drawImage(self, image, *args, **kwargs):
+            if isinstance(image, ImageReader):
+                note(self, "image", (image, kwargs.get("mask", args[4] if len(args) > 4 else None)))
+            else:
+                note(self, "impure")
+            return super().drawImage(image, *args, **kwargs)
 
         def write_structure(self):
             """Before reportlab writes the file: the structure tree and the PDF/UA (and PDF/A)
@@ -282,7 +298,21 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
             declare(doc, tagger, write_structure(doc, tagger), info)
             install(doc)
 
+    for name in _IMPURE:  # what a replayed drawing would leave out
+        setattr(TaggingCanvas, name, _impure(getattr(TaggingCanvas, name)))
     return TaggingCanvas
+
+
+_IMPURE = ("drawInlineImage", "bookmarkPage", "bookmarkHorizontal", "bookmarkHorizontalAbsolute",
+           "addOutlineEntry", "linkAbsolute", "linkRect", "doForm", "beginForm", "textAnnotation",
+           "freeTextAnnotation", "inkAnnotation", "highlightAnnotation")
+
+
+def _impure(method):
+    def wrapped(self, *args, **kwargs):
+        note(self, "impure")
+        return method(self, *args, **kwargs)
+    return wrapped
 
 
 def _describe(url: str) -> str:

@@ -1,0 +1,444 @@
+"""Draw once, replay for every clinic (issue #4).
+
+A batch builds the same handout for many clinics. Most of what reportlab draws is the same for all of
+them: every paragraph, the weekly log, the callout boxes. Only three things made those drawings differ
+from one clinic's PDF to the next, and each is made clinic-independent here:
+
+* **Font codes.** reportlab numbers the glyphs of a font subset in the order a document first uses
+  them, and the clinic's letterhead is drawn first. `seed_document` gives every font of a document
+  a fixed code for each character the handout's own text uses in it (worked out once, from the
+  handout with every clinic value blank, see build.py), before anything is drawn; the letterhead's
+  other characters follow.
+* **Brand colours.** Styles and tables are made with a stand-in colour for each theme colour
+  (`neutral_theme`), and each page's content has the stand-ins swapped for the clinic's colours as
+  the page is closed (`Recolour`).
+* **Marked-content ids.** The MCID a cell's text gets depends on what is already on the page, so a
+  recorded drawing keeps slots for them, filled in order and tied to the same structure elements of
+  the document being drawn.
+
+What `Paragraph.draw` and `Table.draw` emit is then recorded once per `Seed` (one handout, layout,
+paper and fit step) and appended again for every later clinic. A drawing is recorded only when
+replaying it gives what drawing it would: no link annotation, no character outside the seed, every
+marked-content sequence inside it tied to an element under it. Every document, the first included,
+goes through the same font seed and colour swap, so the bytes never depend on which clinic was
+built first (a test builds each shipped handout cold and after others and compares the bytes).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.platypus import ListFlowable, Paragraph, Spacer, Table
+from reportlab.platypus.flowables import Flowable, KeepTogether, LIIndenter
+
+from .theme import Box, Theme
+
+
+class Seed:
+    """One handout, layout, paper and fit step: its fixed font codes and the drawings recorded under them."""
+
+    __slots__ = ("chars", "allowed", "fragments", "hits", "records")
+
+    def __init__(self, chars: dict[str, str]):
+        self.chars = chars                      # font name -> its characters, in code order
+        self.allowed = {name: frozenset(text + ("\xa0" if " " in text else "")) for name, text in chars.items()}
+        self.fragments: dict = {}
+        self.hits = 0
+        self.records = 0
+
+
+# -- font codes ----------------------------------------------------------------------------------
+def collect_chars(flowables) -> dict[str, str]:
+    """The characters each font draws in these flowables' text, sorted: the seed of their codes."""
+    found: dict[str, set] = {}
+
+    def add(font, text):
+        if font and text:
+            found.setdefault(font, set()).update(text)
+
+    def walk(f):
+        if isinstance(f, (list, tuple)):
+            for x in f:
+                walk(x)
+        elif isinstance(f, Paragraph):
+            for frag in f.frags:
+                text = getattr(frag, "text", None)
+                if isinstance(text, str):
+                    add(getattr(frag, "fontName", None), text)
+                for word in getattr(frag, "words", None) or ():
+                    if isinstance(word, str):
+                        add(getattr(frag, "fontName", None), word)
+        elif isinstance(f, Table):
+            for row in f._cellvalues:
+                walk(list(row))
+        elif isinstance(f, ListFlowable):
+            add(getattr(f, "_bulletFontName", None), "0123456789.")
+            walk(list(f._flowables))
+        elif isinstance(f, KeepTogether):
+            walk(f._content)
+        elif hasattr(f, "_flowables"):
+            walk(list(f._flowables))
+
+    walk(flowables)
+    known = set(pdfmetrics.getRegisteredFontNames())
+    return {name: "".join(sorted(chars - {"\xa0"}))
+            for name, chars in sorted(found.items())
+            if name in known and isinstance(pdfmetrics.getFont(name), ttfonts.TTFont)}
+
+
+def seed_document(canv, seed: Seed) -> None:
+    """Give the document's fonts the seed's codes and names before anything is drawn."""
+    doc = canv._doc
+    for name, text in seed.chars.items():
+        font = pdfmetrics.getFont(name)
+        font.splitString(text, doc)
+        font.getSubsetInternalName(0, doc)
+    canv._replay = seed
+    canv._recs = []
+    doc._replay_recs = canv._recs
+    doc._replay_allowed = seed.allowed
+
+
+def _patch_split_string() -> None:
+    """Mark the drawings being recorded impure when they use a character outside the seed."""
+    cls = ttfonts.TTFont
+    if getattr(cls, "_handouts_replay", False):
+        return
+    original = cls.splitString
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        recs = getattr(doc, "_replay_recs", None)
+        if recs:
+            allowed = doc._replay_allowed.get(self.fontName)
+            if allowed is None or not allowed.issuperset(text):
+                for r in recs:
+                    r.impure = True
+        return original(self, text, doc, encoding)
+
+    cls.splitString = splitString
+    cls._handouts_replay = True
+
+
+# -- colours -------------------------------------------------------------------------------------
+_FIELDS = ("text", "heading", "accent", "rule", "table_fill")
+_BOXES = ("info", "warning", "red_flag")
+# stand-ins: dark, unusual, all different; a theme that uses one of them itself is drawn as it is
+_STANDINS = [f"#{0x0B + i:02X}{0x2F - i:02X}{0x51 + 3 * i:02X}" for i in range(len(_FIELDS) + 3 * len(_BOXES))]
+
+
+def _ops(hex_colour: str) -> list[str]:
+    c = HexColor(hex_colour)
+    values = fp_str((c.red, c.green, c.blue))
+    return [f"{values} rg", f"{values} RG"]
+
+
+class Recolour:
+    """Swaps the stand-in colours in a page's content for the clinic's."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = [(a, b) for s, r in pairs if s != r for a, b in zip(_ops(s), _ops(r))]
+
+    def __call__(self, text: str) -> str:
+        for a, b in self.pairs:
+            if a in text:
+                text = text.replace(a, b)
+        return text
+
+
+def neutral_theme(theme: Theme) -> tuple[Theme, Recolour | None]:
+    """The theme with a stand-in for each colour, and what swaps them back; (theme, None) when the
+    theme itself uses a stand-in colour."""
+    real = [getattr(theme, f) for f in _FIELDS] + [getattr(theme.box(k), f) for k in _BOXES
+                                                    for f in ("fill", "border", "title")]
+    if {c.upper() for c in real} & set(_STANDINS):
+        return theme, None
+    it = iter(_STANDINS)
+    plain = {f: next(it) for f in _FIELDS}
+    boxes = {k: Box(next(it), next(it), next(it)) for k in _BOXES}
+    neutral = dataclasses.replace(theme, **plain, **boxes)
+    stand = [getattr(neutral, f) for f in _FIELDS] + [getattr(neutral.box(k), f) for k in _BOXES
+                                                       for f in ("fill", "border", "title")]
+    return neutral, Recolour(list(zip(stand, real)))
+
+
+# -- recording and replaying drawings --------------------------------------------------------------
+class _Recorder:
+    """What one drawing did besides appending to the page: marked content, images, anything impure."""
+
+    __slots__ = ("start", "mcids", "images", "impure")
+
+    def __init__(self, start: int):
+        self.start, self.mcids, self.images, self.impure = start, [], [], False
+
+
+class _Fragment:
+    """A recorded drawing: the page operators (None at each MCID slot), the slots (position, index of
+    the element among those under the flowable, role), the images it placed, and the objects whose
+    ids are in its key (kept alive so the ids stay theirs)."""
+
+    __slots__ = ("code", "mcids", "images", "keep")
+
+    def __init__(self, code, mcids, images, keep):
+        self.code, self.mcids, self.images, self.keep = code, mcids, images, keep
+
+
+def note(canv, kind: str, value=None) -> None:
+    """Called by the tagging canvas while drawings may be recording: an MCID just written
+    ('mcid', elem), an image placed ('image', (reader, mask)), or anything a replay could not
+    repeat ('impure')."""
+    recs = getattr(canv, "_recs", None)
+    if not recs:
+        return
+    if kind == "mcid":
+        pos = len(canv._code) - 1
+        for r in recs:
+            r.mcids.append((pos, value))
+    elif kind == "image":
+        for r in recs:
+            r.images.append(value)
+    else:
+        for r in recs:
+            r.impure = True
+
+
+def _elements(f) -> list:
+    """The structure elements under a flowable (tagging.py pins the root on tables), in tree order."""
+    from .tagging import Elem
+    root = f.__dict__.get("_struct_root")
+    out: list = []
+    stack = [root] if root is not None else []
+    while stack:
+        e = stack.pop()
+        out.append(e)
+        stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
+    return out
+
+
+def _finish(canv, rec: _Recorder, f, keep: list) -> _Fragment | None:
+    code = canv._code[rec.start:]
+    slots = []
+    if rec.mcids:
+        index = {id(e): i for i, e in enumerate(_elements(f))}
+        for pos, elem in rec.mcids:
+            i = index.get(id(elem))
+            if i is None:
+                return None
+            code[pos - rec.start] = None
+            slots.append((pos - rec.start, i, elem.role))
+    return _Fragment(tuple(code), tuple(slots), tuple(rec.images), tuple(keep))
+
+
+def _replay(canv, f, frag: _Fragment) -> bool:
+    code = frag.code
+    if frag.mcids:
+        elems = _elements(f)
+        if any(i >= len(elems) or elems[i].role != role for _, i, role in frag.mcids):
+            return False
+    for image, mask in frag.images:   # register the image with this document, as drawImage would
+        n = len(canv._code)
+        canv.drawImage(image, 0, 0, 1, 1, mask=mask)
+        del canv._code[n:]
+    if frag.mcids:
+        code = list(code)
+        base = len(canv._code)
+        tagger = canv._tagger
+        recs = canv._recs
+        for pos, i, _ in frag.mcids:
+            elem = elems[i]
+            code[pos] = tagger.open_mcid(canv, elem)
+            for r in recs:
+                r.mcids.append((base + pos, elem))
+    canv._code.extend(code)
+    return True
+
+
+def _state(canv) -> tuple:
+    return canv._fontname, canv._fontsize, canv._leading, bool(canv._tagger.stack)
+
+
+def _paragraph(p, keep: list):
+    bl = p.__dict__.get("blPara")
+    if bl is None or p.__dict__.get("_hkey") is None:
+        return None  # not parsed and broken through the caches (speedups.py): a split piece, say
+    keep.append(bl)
+    return "P", id(bl), p.width, p.height
+
+
+def _cell(v, keep: list):
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        keys = tuple(_cell(x, keep) for x in v)
+        return None if None in keys else keys
+    if isinstance(v, Paragraph):
+        return _paragraph(v, keep)
+    if isinstance(v, Spacer):
+        return "S", v.width, v.height
+    if isinstance(v, ListFlowable):
+        content = v.__dict__.get("_list_content")  # what it draws, once laid out
+        if content is None:
+            return None
+        settings = _plain(sorted((k, x) for k, x in vars(v).items()
+                                 if k.startswith("_bullet") or k in _LIST_SETTINGS))
+        items = tuple(_item(x, keep) for x in content)
+        return None if settings is None or None in items else ("L", settings, items, v.width, v.height)
+    key = getattr(v, "draw_key", None)
+    if key is not None:
+        k = key()
+        if k is not None:
+            keep.append(v)
+        return k
+    return None
+
+
+_LIST_SETTINGS = ("_start", "_leftIndent", "_rightIndent", "_auto", "_dims", "_caption", "role")
+
+
+def _item(x, keep):
+    if isinstance(x, LIIndenter):
+        own = _plain(sorted((k, y) for k, y in vars(x).items() if k not in ("_flowable", "_bullet", "canv")))
+        bullet = _plain(sorted(vars(x._bullet).items())) if x._bullet is not None else ""
+        body = _cell(x._flowable, keep)
+        return None if own is None or bullet is None or body is None else ("LI", own, bullet, body)
+    return _cell(x, keep)
+
+
+def _paragraph_key(p, canv, keep):
+    k = _paragraph(p, keep)
+    return None if k is None else k + _state(canv)
+
+
+def _table_key(t, canv, keep):
+    made = _table_made(t)
+    if made is None:
+        return None
+    drawn = canv._tagger._drawn
+    cells = []
+    for row in t._cellvalues:
+        for v in row:
+            if id(v) in drawn:
+                return None  # a header row drawn again on the next page: drawn as an artifact there
+            k = _cell(v, keep)
+            if k is None:
+                return None
+            cells.append(k)
+    return ("T", made, tuple(t._colpositions), tuple(t._rowpositions), tuple(cells),
+            getattr(t, "role", None)) + _state(canv)
+
+
+def _table_drawn(t, canv) -> None:
+    """What drawing the table's cells would have told the tagger: these were drawn (tagging.py)."""
+    drawn = canv._tagger._drawn
+    for row in t._cellvalues:
+        for v in row:
+            for f in (v if isinstance(v, (list, tuple)) else (v,)):
+                if isinstance(f, Flowable):
+                    drawn[id(f)] = f
+
+
+def _cached_draw(cls, key_fn, after=None) -> None:
+    original = cls.draw
+
+    def draw(self):
+        canv = self.canv
+        seed = getattr(canv, "_replay", None)
+        if seed is None:
+            return original(self)
+        keep: list = []
+        key = key_fn(self, canv, keep)
+        if key is None:
+            return original(self)
+        frag = seed.fragments.get(key)
+        if frag is not None and _replay(canv, self, frag):
+            seed.hits += 1
+            if after is not None:
+                after(self, canv)
+            return None
+        rec = _Recorder(len(canv._code))
+        canv._recs.append(rec)
+        try:
+            original(self)
+        finally:
+            canv._recs.pop()
+        if not rec.impure:
+            frag = _finish(canv, rec, self, keep)
+            if frag is not None:
+                seed.fragments[key] = frag
+                seed.records += 1
+        return None
+
+    cls.draw = draw
+
+
+class _Unfrozen(Exception):
+    pass
+
+
+_ATOMS = (int, float, str, bool, type(None))
+
+
+def _freeze(value):
+    """A hashable copy of plain values, lists, dicts and colours; _Unfrozen for anything else."""
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    if t is list or t is tuple:
+        return tuple(_freeze(x) for x in value)
+    if t is dict:
+        return tuple(sorted((k, _freeze(x)) for k, x in value.items()))
+    if isinstance(value, Color):
+        return t.__name__, value.red, value.green, value.blue, value.alpha
+    raise _Unfrozen(t.__name__)
+
+
+def _plain(value):
+    try:
+        return _freeze(value)
+    except _Unfrozen:
+        return None
+
+
+def _table_made(t):
+    """How a table was made (everything but its cells) and styled, hashable; None: not known."""
+    made = t.__dict__.get("_replay_made")
+    if made is None:
+        args, kwargs, styles = t.__dict__.get("_replay_args", (None, None, None))
+        if args is None:
+            return None
+        made = t.__dict__["_replay_made"] = _plain((args, kwargs, styles)) or False
+    return made or None
+
+
+def _track_tables() -> None:
+    """Tables remember how they were made (everything but their cells) and the styles they were given."""
+    init, set_style = Table.__init__, Table.setStyle
+
+    def __init__(self, data, *args, **kwargs):
+        styles = self.__dict__["_replay_styles"] = []
+        init(self, data, *args, **kwargs)
+        if len(args) > 2:
+            args = args[:2] + (None,) + args[3:]   # the style: what setStyle was given, below
+        self.__dict__["_replay_args"] = (args, {k: v for k, v in kwargs.items() if k != "style"}, styles)
+
+    def setStyle(self, tblstyle):
+        cmds = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
+        self.__dict__.setdefault("_replay_styles", []).append(list(cmds))
+        self.__dict__.pop("_replay_made", None)
+        return set_style(self, tblstyle)
+
+    Table.__init__, Table.setStyle = __init__, setStyle
+
+
+def install() -> None:
+    if getattr(Table, "_handouts_replay", False):
+        return
+    _patch_split_string()
+    _track_tables()
+    _cached_draw(Paragraph, _paragraph_key)
+    _cached_draw(Table, _table_key, _table_drawn)
+    Table._handouts_replay = True
+
+
+install()
