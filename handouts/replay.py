@@ -26,8 +26,9 @@ built first (a test builds each shipped handout cold and after others and compar
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import ListFlowable, Paragraph, Spacer, Table
@@ -372,31 +373,11 @@ def _cached_draw(cls, key_fn, after=None) -> None:
     cls.draw = draw
 
 
-class _Unfrozen(Exception):
-    pass
-
-
-_ATOMS = (int, float, str, bool, type(None))
-
-
-def _freeze(value):
-    """A hashable copy of plain values, lists, dicts and colours; _Unfrozen for anything else."""
-    t = type(value)
-    if t in _ATOMS:
-        return value
-    if t is list or t is tuple:
-        return tuple(_freeze(x) for x in value)
-    if t is dict:
-        return tuple(sorted((k, _freeze(x)) for k, x in value.items()))
-    if isinstance(value, Color):
-        return t.__name__, value.red, value.green, value.blue, value.alpha
-    raise _Unfrozen(t.__name__)
-
-
-def _plain(value):
+def _plain(value) -> bytes | None:
+    """Settings as a key: their pickle (equal bytes, equal values), None when they do not pickle."""
     try:
-        return _freeze(value)
-    except _Unfrozen:
+        return pickle.dumps(value, protocol=5)
+    except Exception:  # noqa: BLE001  (whatever pickle refuses: the drawing is simply not cached)
         return None
 
 
