@@ -329,6 +329,19 @@ def _table_key(t, canv, keep):
             getattr(t, "role", None)) + _state(canv)
 
 
+def _list_key(v, canv, keep):
+    k = _cell(v, keep)
+    return None if k is None else k + _state(canv)
+
+
+def _list_drawn(v, canv) -> None:
+    drawn = canv._tagger._drawn
+    for li in v.__dict__.get("_list_content") or ():
+        f = getattr(li, "_flowable", None)
+        if isinstance(f, Flowable):
+            drawn[id(f)] = f
+
+
 def _table_drawn(t, canv) -> None:
     """What drawing the table's cells would have told the tagger: these were drawn (tagging.py)."""
     drawn = canv._tagger._drawn
@@ -339,38 +352,59 @@ def _table_drawn(t, canv) -> None:
                     drawn[id(f)] = f
 
 
+def _through(seed: Seed, canv, f, key, keep: list, run, after) -> None:
+    """Replay f's drawing under key, or draw it (run) and record it when a replay could repeat it."""
+    frag = seed.fragments.get(key)
+    if frag is not None and _replay(canv, f, frag):
+        seed.hits += 1
+        if after is not None:
+            after(f, canv)
+        return
+    rec = _Recorder(len(canv._code))
+    canv._recs.append(rec)
+    try:
+        run()
+    finally:
+        canv._recs.pop()
+    if not rec.impure:
+        frag = _finish(canv, rec, f, keep)
+        if frag is not None:
+            seed.fragments[key] = frag
+            seed.records += 1
+
+
 def _cached_draw(cls, key_fn, after=None) -> None:
+    """Flowables drawn by drawOn -> draw() inside a translation: what draw() emits does not depend on
+    where the flowable is."""
     original = cls.draw
 
     def draw(self):
         canv = self.canv
         seed = getattr(canv, "_replay", None)
-        if seed is None:
-            return original(self)
         keep: list = []
-        key = key_fn(self, canv, keep)
+        key = key_fn(self, canv, keep) if seed is not None else None
         if key is None:
             return original(self)
-        frag = seed.fragments.get(key)
-        if frag is not None and _replay(canv, self, frag):
-            seed.hits += 1
-            if after is not None:
-                after(self, canv)
-            return None
-        rec = _Recorder(len(canv._code))
-        canv._recs.append(rec)
-        try:
-            original(self)
-        finally:
-            canv._recs.pop()
-        if not rec.impure:
-            frag = _finish(canv, rec, self, keep)
-            if frag is not None:
-                seed.fragments[key] = frag
-                seed.records += 1
+        _through(seed, canv, self, key, keep, lambda: original(self), after)
         return None
 
     cls.draw = draw
+
+
+def _cached_draw_on(cls, key_fn, after=None) -> None:
+    """Containers (lists) draw their content at page positions: the position is part of the key."""
+    original = cls.drawOn
+
+    def drawOn(self, canv, x, y, _sW=0, *args, **kwargs):
+        seed = getattr(canv, "_replay", None)
+        keep: list = []
+        key = key_fn(self, canv, keep) if seed is not None and not args and not kwargs else None
+        if key is None:
+            return original(self, canv, x, y, _sW, *args, **kwargs)
+        _through(seed, canv, self, key + (x, y, _sW), keep, lambda: original(self, canv, x, y, _sW), after)
+        return None
+
+    cls.drawOn = drawOn
 
 
 def _plain(value) -> bytes | None:
@@ -419,6 +453,7 @@ def install() -> None:
     _track_tables()
     _cached_draw(Paragraph, _paragraph_key)
     _cached_draw(Table, _table_key, _table_drawn)
+    _cached_draw_on(ListFlowable, _list_key, _list_drawn)
     Table._handouts_replay = True
 
 

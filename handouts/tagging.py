@@ -77,7 +77,7 @@ class Tagger:
         elif role == "Artifact" or isinstance(f, NullDraw) or isinstance(f, str):
             return
         elif isinstance(f, ListFlowable):
-            lst = parent.add("L")
+            lst = f.__dict__["_struct_root"] = parent.add("L")
             for item in f._flowables:
                 li = lst.add("LI")
                 li.lbl = li.add("Lbl")
