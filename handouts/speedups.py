@@ -218,6 +218,34 @@ def _patch_paragraphs() -> None:
     cls._handouts_cached = True
 
 
+def _patch_table_wrap() -> None:
+    """A table is wrapped two or three times at the same width (by its KeepTogether group, then by
+    the frame, with less height): reportlab works out every row again each time. The rows do not
+    depend on the height offered unless they overflow it, so once every row of a table has been
+    measured at a width, another wrap at that width with at least that much height gives the same
+    answer, and nothing has changed since (the table's cells are the same objects, untouched)."""
+    from reportlab.platypus import tables
+    cls = tables.Table
+    if getattr(cls, "_handouts_wrap", False):
+        return
+    original = cls.wrap
+
+    def wrap(self, availWidth, availHeight):
+        memo = self.__dict__.get("_handouts_wrapped")
+        if memo is not None and memo[0] == availWidth and availHeight >= memo[1] and memo[2] is self._cellvalues:
+            self.availWidth = availWidth
+            return self._width, self._height
+        result = original(self, availWidth, availHeight)
+        if getattr(self, "_hmax", None) == self._nrows and type(self).wrap is wrap:
+            self.__dict__["_handouts_wrapped"] = (availWidth, self._height, self._cellvalues)
+        else:
+            self.__dict__.pop("_handouts_wrapped", None)
+        return result
+
+    cls.wrap = wrap
+    cls._handouts_wrap = True
+
+
 _PDFDOC_GAP = re.compile("[\x18-\x1f]")  # the only ASCII characters PDFDocEncoding spells otherwise
 
 
@@ -275,3 +303,4 @@ _patch_subsets()
 _patch_stream_filters()
 _patch_split_string()
 _patch_paragraphs()
+_patch_table_wrap()
