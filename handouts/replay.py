@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import ListFlowable, Paragraph, Spacer, Table
@@ -281,8 +281,7 @@ def _cell(v, keep: list):
         content = v.__dict__.get("_list_content")  # what it draws, once laid out
         if content is None:
             return None
-        settings = _plain(sorted((k, x) for k, x in vars(v).items()
-                                 if k.startswith("_bullet") or k in _LIST_SETTINGS))
+        settings = _flat([(k, x) for k, x in vars(v).items() if k.startswith("_bullet") or k in _LIST_SETTINGS])
         items = tuple(_item(x, keep) for x in content)
         return None if settings is None or None in items else ("L", settings, items, v.width, v.height)
     key = getattr(v, "draw_key", None)
@@ -299,8 +298,8 @@ _LIST_SETTINGS = ("_start", "_leftIndent", "_rightIndent", "_auto", "_dims", "_c
 
 def _item(x, keep):
     if isinstance(x, LIIndenter):
-        own = _plain(sorted((k, y) for k, y in vars(x).items() if k not in ("_flowable", "_bullet", "canv")))
-        bullet = _plain(sorted(vars(x._bullet).items())) if x._bullet is not None else ""
+        own = _flat([(k, y) for k, y in vars(x).items() if k not in ("_flowable", "_bullet", "canv")])
+        bullet = _flat(list(vars(x._bullet).items())) if x._bullet is not None else ""
         body = _cell(x._flowable, keep)
         return None if own is None or bullet is None or body is None else ("LI", own, bullet, body)
     return _cell(x, keep)
@@ -405,6 +404,24 @@ def _cached_draw_on(cls, key_fn, after=None) -> None:
         return None
 
     cls.drawOn = drawOn
+
+
+_ATOMS = (int, float, str, bool, type(None))
+
+
+def _flat(items: list):
+    """(name, value) pairs as a key: plain values as they are, colours by their components, anything
+    else through _plain."""
+    out = []
+    for k, v in items:
+        t = type(v)
+        if t in _ATOMS:
+            out.append((k, v))
+        elif t is Color:  # (not a subclass: a CMYK colour is more than its RGB)
+            out.append((k, "rgba", v.red, v.green, v.blue, v.alpha))
+        else:
+            return _plain(items)
+    return tuple(out)
 
 
 def _plain(value) -> bytes | None:
