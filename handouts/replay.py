@@ -74,8 +74,13 @@ def collect_chars(flowables) -> dict[str, str]:
         elif isinstance(f, Table):
             for row in f._cellvalues:
                 walk(list(row))
-        elif isinstance(f, ListFlowable):
-            add(getattr(f, "_bulletFontName", None), "0123456789.")
+        elif isinstance(f, ListFlowable):   # its bullets: the list's start, or numbers
+            start = getattr(f, "_start", None)
+            add(getattr(f, "_bulletFontName", None), "0123456789." + (start if isinstance(start, str) else ""))
+            for item in f._flowables:
+                value = getattr(item, "_params", {}).get("value")
+                if isinstance(value, str):
+                    add(getattr(f, "_bulletFontName", None), value)
             walk(list(f._flowables))
         elif isinstance(f, KeepTogether):
             walk(f._content)
@@ -166,23 +171,40 @@ def neutral_theme(theme: Theme) -> tuple[Theme, Recolour | None]:
 
 # -- recording and replaying drawings --------------------------------------------------------------
 class _Recorder:
-    """What one drawing did besides appending to the page: marked content, images, anything impure."""
+    """What one drawing did besides appending to the page, in order: marked content opened, images
+    placed, links made; and whether it did anything a replay could not repeat."""
 
-    __slots__ = ("start", "mcids", "images", "impure")
+    __slots__ = ("start", "events", "impure", "outer", "matrix")
 
-    def __init__(self, start: int):
-        self.start, self.mcids, self.images, self.impure = start, [], [], False
+    def __init__(self, start: int, outer, matrix):
+        self.start, self.events, self.impure = start, [], False
+        self.outer = outer      # the element being drawn when the drawing began
+        self.matrix = matrix    # the outermost recording's page matrix (links are made relative to it)
 
 
 class _Fragment:
-    """A recorded drawing: the page operators (None at each MCID slot), the slots (position, index of
-    the element among those under the flowable, role), the images it placed, and the objects whose
-    ids are in its key (kept alive so the ids stay theirs)."""
+    """A recorded drawing: the page operators (None at each MCID slot), its events in order
+    (("m", position, element index, role), ("i", reader, mask), ("l", link arguments, matrix,
+    element index or None for the one being drawn)), and the objects whose ids are in its key (kept
+    alive so the ids stay theirs)."""
 
-    __slots__ = ("code", "mcids", "images", "keep")
+    __slots__ = ("code", "events", "links", "keep")
 
-    def __init__(self, code, mcids, images, keep):
-        self.code, self.mcids, self.images, self.keep = code, mcids, images, keep
+    def __init__(self, code, events, keep):
+        self.code, self.events, self.keep = code, events, keep
+        self.links = any(e[0] == "l" for e in events)
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(m, r) -> tuple:
+    """m then r, as canvas.transform multiplies: the page matrix of a link made at r inside a drawing
+    that starts at m (the same arithmetic whether the drawing is fresh or replayed)."""
+    a0, b0, c0, d0, e0, f0 = m
+    a, b, c, d, e, f = r
+    return (a0 * a + c0 * b, b0 * a + d0 * b, a0 * c + c0 * d, b0 * c + d0 * d,
+            a0 * e + c0 * f + e0, b0 * e + d0 * f + f0)
 
 
 def note(canv, kind: str, value=None) -> None:
@@ -193,19 +215,43 @@ def note(canv, kind: str, value=None) -> None:
     if not recs:
         return
     if kind == "mcid":
-        pos = len(canv._code) - 1
-        for r in recs:
-            r.mcids.append((pos, value))
+        event = ("m", len(canv._code) - 1, value)
     elif kind == "image":
-        for r in recs:
-            r.images.append(value)
+        event = ("i",) + value
     else:
         for r in recs:
             r.impure = True
+        return
+    for r in recs:
+        r.events.append(event)
+
+
+def link_made(canv, make, args: tuple, kwargs: dict):
+    """A link annotation asked for while drawing (relative to the current matrix). Recorded by the
+    outermost drawing being recorded only: it is made at that drawing's page matrix composed with
+    the matrix inside it, as a replay makes it. Drawings recorded inside that one, or a link not
+    relative to the drawing, cannot be replayed."""
+    recs = getattr(canv, "_recs", None)
+    if not recs:
+        return make(*args, **kwargs)
+    if not args[2]:   # relative=0: at a fixed place on the page
+        note(canv, "impure")
+        return make(*args, **kwargs)
+    for r in recs[1:]:
+        r.impure = True
+    outer = recs[0]
+    inside = canv._currentMatrix
+    outer.events.append(("l", args, dict(kwargs), inside, canv._tagger.current()))
+    canv._currentMatrix = _compose(outer.matrix, inside)
+    try:
+        return make(*args, **kwargs)
+    finally:
+        canv._currentMatrix = inside
 
 
 def _elements(f) -> list:
-    """The structure elements under a flowable (tagging.py pins the root on tables), in tree order."""
+    """The structure elements under a flowable (tagging.py pins the root on tables and lists), in
+    tree order."""
     from .tagging import Elem
     root = f.__dict__.get("_struct_root")
     out: list = []
@@ -219,38 +265,63 @@ def _elements(f) -> list:
 
 def _finish(canv, rec: _Recorder, f, keep: list) -> _Fragment | None:
     code = canv._code[rec.start:]
-    slots = []
-    if rec.mcids:
-        index = {id(e): i for i, e in enumerate(_elements(f))}
-        for pos, elem in rec.mcids:
-            i = index.get(id(elem))
-            if i is None:
-                return None
-            code[pos - rec.start] = None
-            slots.append((pos - rec.start, i, elem.role))
-    return _Fragment(tuple(code), tuple(slots), tuple(rec.images), tuple(keep))
+    events = []
+    index = None
+    for event in rec.events:
+        if event[0] == "i":
+            events.append(event)
+            continue
+        elem = event[-1]
+        if event[0] == "l" and elem is rec.outer:
+            events.append(event[:-1] + (None,))
+            continue
+        if index is None:
+            index = {id(e): i for i, e in enumerate(_elements(f))}
+        i = index.get(id(elem))
+        if i is None:
+            return None
+        if event[0] == "m":
+            code[event[1] - rec.start] = None
+            events.append(("m", event[1] - rec.start, i, elem.role))
+        else:
+            events.append(event[:-1] + (i,))
+    return _Fragment(tuple(code), tuple(events), tuple(keep))
 
 
 def _replay(canv, f, frag: _Fragment) -> bool:
-    code = frag.code
-    if frag.mcids:
+    recs = canv._recs
+    if frag.links and recs:
+        return False  # links are replayed only by the outermost drawing (see link_made)
+    elems = None
+    if any(e[0] != "i" for e in frag.events):
         elems = _elements(f)
-        if any(i >= len(elems) or elems[i].role != role for _, i, role in frag.mcids):
-            return False
-    for image, mask in frag.images:   # register the image with this document, as drawImage would
-        n = len(canv._code)
-        canv.drawImage(image, 0, 0, 1, 1, mask=mask)
-        del canv._code[n:]
-    if frag.mcids:
-        code = list(code)
-        base = len(canv._code)
-        tagger = canv._tagger
-        recs = canv._recs
-        for pos, i, _ in frag.mcids:
-            elem = elems[i]
-            code[pos] = tagger.open_mcid(canv, elem)
+        for e in frag.events:
+            i = e[2] if e[0] == "m" else (e[-1] if e[0] == "l" else None)
+            if i is not None and (i >= len(elems) or (e[0] == "m" and elems[i].role != e[3])):
+                return False
+    code = list(frag.code) if elems is not None else frag.code
+    base = len(canv._code)
+    tagger = canv._tagger
+    for e in frag.events:
+        if e[0] == "m":
+            elem = elems[e[2]]
+            code[e[1]] = tagger.open_mcid(canv, elem)
             for r in recs:
-                r.mcids.append((base + pos, elem))
+                r.events.append(("m", base + e[1], elem))
+        elif e[0] == "i":    # register the image with this document, as drawImage would
+            n = len(canv._code)
+            canv.drawImage(e[1], 0, 0, 1, 1, mask=e[2])
+            del canv._code[n:]
+        else:
+            _, args, kwargs, inside, i = e
+            here = canv._currentMatrix
+            tagger.stack.append(tagger.current() if i is None else elems[i])
+            canv._currentMatrix = _compose(here, inside)
+            try:
+                canv._make_link(*args, **kwargs)
+            finally:
+                canv._currentMatrix = here
+                tagger.stack.pop()
     canv._code.extend(code)
     return True
 
@@ -359,12 +430,18 @@ def _through(seed: Seed, canv, f, key, keep: list, run, after) -> None:
         if after is not None:
             after(f, canv)
         return
-    rec = _Recorder(len(canv._code))
+    outermost = not canv._recs
+    matrix = canv._currentMatrix
+    rec = _Recorder(len(canv._code), canv._tagger.current(), matrix)
     canv._recs.append(rec)
+    if outermost:   # inside, the page matrix starts afresh: links are made relative to here
+        canv._currentMatrix = _IDENTITY
     try:
         run()
     finally:
         canv._recs.pop()
+        if outermost:
+            canv._currentMatrix = matrix
     if not rec.impure:
         frag = _finish(canv, rec, f, keep)
         if frag is not None:

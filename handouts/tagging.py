@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
 from reportlab.platypus.flowables import Flowable, LIIndenter, NullDraw
 
-from .replay import note
+from .replay import link_made, note
 
 LEAF_ROLES = {"H1", "H2", "H3", "H4", "P", "Figure", "Lbl", "LBody", "Caption"}
 
@@ -265,7 +265,10 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
         _tagger = tagger
 
         def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
-            note(self, "impure")  # an annotation: a recorded drawing could not repeat it (replay.py)
+            # while a drawing is being recorded, it records the link too (replay.py)
+            return link_made(self, self._make_link, (url, rect, relative, thickness, color, dashArray, kind), kw)
+
+        def _make_link(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
             extra = tagger.link(self, url, kw.pop("_text", None) or _describe(url))
             if extra is None:
                 return None
