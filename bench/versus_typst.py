@@ -37,7 +37,9 @@ def ours(builds: int) -> dict:
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(HERE))
     import bench
+    from handouts.batch import tune_gc
     from handouts.build import Project, build_handout
+    tune_gc()  # as every batch worker does
     with tempfile.TemporaryDirectory(prefix="handouts-vs-") as tmp:
         root = Path(tmp) / "project"
         bench.make_project(root, 20)

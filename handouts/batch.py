@@ -7,6 +7,7 @@ the workers (a PDF is either complete or absent: `write_atomic` renames) and rec
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -27,8 +28,17 @@ def _stop(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def tune_gc() -> None:
+    """A batch worker allocates some 100,000 short-lived objects a handout (flowables, frames, PDF
+    objects); at Python's default threshold (700) the cyclic collector runs ~15 times a handout and
+    took about 12% of the time. Collecting the youngest generation every 10,000 allocations instead
+    halves that, for a few MB more between collections."""
+    gc.set_threshold(10_000, 20, 20)
+
+
 def _init_worker(root: str) -> None:
     global _project
+    tune_gc()
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides; it sends SIGTERM
     signal.signal(signal.SIGTERM, _stop)           # unwinds write_atomic, which removes its temp file
     from .build import Project
@@ -376,6 +386,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
 
 def _init_worker_inline(project) -> None:
     global _project
+    tune_gc()
     _project = project
     _bad_clinics.clear()
 

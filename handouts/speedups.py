@@ -295,8 +295,30 @@ def _image_name_input(image, mask) -> tuple:
     return (rawdata + mdata,)
 
 
+def _memo_names() -> None:
+    """pdfdoc.PDFName escapes a dictionary key one character at a time in Python, for each of the
+    ~300 keys a handout writes; the same few dozen names, so remembered (the same strings)."""
+    if getattr(pdfdoc.PDFName, "_handouts_memo", False):
+        return
+    original, names = pdfdoc.PDFName, {}
+
+    def PDFName(data, lo=chr(0x21), hi=chr(0x7e)):
+        if lo != "!" or hi != "~" or not isinstance(data, str):
+            return original(data, lo, hi)
+        hit = names.get(data)
+        if hit is None:
+            hit = original(data)
+            if len(names) < 4096:
+                names[data] = hit
+        return hit
+
+    PDFName._handouts_memo = True
+    pdfdoc.PDFName = PDFName
+
+
 rl_config.useA85 = 0
 pdfdoc.pdfdocEnc = _pdfdoc_encode
+_memo_names()
 _patch_image_names()
 _patch_images()
 _patch_subsets()

@@ -124,9 +124,22 @@ def write_structure(doc, tagger: Tagger) -> _Raw:
         page_nums.append(numbers[f"Page{len(page_nums) + 1}"][0])
     objects: dict[int, _Raw] = {}
 
+    id_to_object, number_to_id = doc.idToObject, doc.numberToId
+
     def new() -> int:
+        """A new object, registered as doc.Reference registers it (name R<number>), without its
+        general checks: ~200 of them a handout."""
         raw = _Raw()
-        num = numbers[doc.Reference(raw).name][0]
+        num = doc.objectcounter + 1
+        name = f"R{num}"
+        if name in id_to_object:        # (never, unless reportlab changes how it names objects)
+            num = numbers[doc.Reference(raw).name][0]
+        else:
+            doc.objectcounter = num
+            raw.__InternalName__ = name
+            numbers[name] = (num, 0)
+            number_to_id[num] = name
+            id_to_object[name] = raw
         objects[num] = raw
         return num
 
