@@ -11,7 +11,6 @@ from .fonts import load_fonts
 from .rendering import RenderedHandout, render_handout
 from .errors import HandoutError, Problem, display_path
 from .readability import measure
-from . import pdfcheck
 
 EXAMPLE_CLINIC = "example"
 
@@ -139,6 +138,7 @@ def cmd_check(project: Project, args) -> int:
     combos = [(layout, paper) for layout in layouts for paper in PAPERS]
     print(f"{'handout':34} {'lang':4} " + " ".join(f"{layout + '/' + paper:>20}" for layout, paper in combos)
           + "  reading level")
+    from . import pdfcheck  # pikepdf: only `check` reads PDFs back, so other commands start without it
     for hf in project.handout_files():
         if not attempt(project.handout, hf) or clinic is None:
             continue
