@@ -44,8 +44,22 @@ def contact_links(clinic) -> dict[str, str]:
             site: clinic.website}
 
 
+_AUTOLINKED: dict = {}
+
+
 def autolink(markup: str, links: dict[str, str]) -> str:
-    """Markup with each printed contact (outside tags and existing links) made a link."""
+    """Markup with each printed contact (outside tags and existing links) made a link (remembered:
+    the same ~70 texts and one clinic's contacts, handout after handout)."""
+    key = (markup, tuple(links.items()))
+    hit = _AUTOLINKED.get(key)
+    if hit is None:
+        if len(_AUTOLINKED) >= 8192:
+            _AUTOLINKED.clear()
+        hit = _AUTOLINKED[key] = _autolink(markup, links)
+    return hit
+
+
+def _autolink(markup: str, links: dict[str, str]) -> str:
     keys = sorted((k for k in links if k), key=len, reverse=True)
     if not keys or not any(esc(k) in markup for k in keys):
         return markup
