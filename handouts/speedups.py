@@ -316,9 +316,33 @@ def _memo_names() -> None:
     pdfdoc.PDFName = PDFName
 
 
+def _fast_format() -> None:
+    """pdfdoc.format, which every dictionary and array calls for each of its ~1,000 values a
+    handout, tried isinstance against PDFObject and two rl_config settings before reaching the
+    plain numbers, strings and bytes that most values are. Those now go first: the same bytes."""
+    if getattr(pdfdoc.format, "_handouts_fast", False):
+        return
+    original = pdfdoc.format
+    fp_str = pdfdoc.fp_str
+
+    def format(element, document, toplevel=0):
+        t = type(element)
+        if t is str:
+            return _pdfdoc_encode(element)
+        if t is int or t is float:
+            return _pdfdoc_encode(fp_str(element))
+        if t is bytes:
+            return element
+        return original(element, document, toplevel)
+
+    format._handouts_fast = True
+    pdfdoc.format = format
+
+
 rl_config.useA85 = 0
 pdfdoc.pdfdocEnc = _pdfdoc_encode
 _memo_names()
+_fast_format()
 _patch_image_names()
 _patch_images()
 _patch_subsets()
