@@ -325,12 +325,19 @@ def _fast_format() -> None:
     original = pdfdoc.format
     fp_str = pdfdoc.fp_str
 
+    encoded: dict = {}
+
     def format(element, document, toplevel=0):
         t = type(element)
-        if t is str:
-            return _pdfdoc_encode(element)
+        if t is str:       # names and keywords, mostly the same few dozen
+            hit = encoded.get(element)
+            if hit is None:
+                hit = _pdfdoc_encode(element)
+                if len(encoded) < 4096:
+                    encoded[element] = hit
+            return hit
         if t is int or t is float:
-            return _pdfdoc_encode(fp_str(element))
+            return fp_str(element).encode("ascii")   # digits, '.' and '-': ASCII, as pdfdocEnc gives
         if t is bytes:
             return element
         return original(element, document, toplevel)
