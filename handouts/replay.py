@@ -26,14 +26,21 @@ built first (a test builds each shipped handout cold and after others and compar
 from __future__ import annotations
 
 import dataclasses
-import pickle
 
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.platypus import ListFlowable, Paragraph, Spacer, Table
-from reportlab.platypus.flowables import Flowable, KeepTogether, LIIndenter
+from reportlab.platypus import ListFlowable, Paragraph, Table
+from reportlab.platypus.flowables import KeepTogether
 
+from .drawkeys import (
+    list_drawn,
+    list_key,
+    paragraph_key,
+    table_drawn,
+    table_key,
+    track_tables,
+)
 from .theme import Box, Theme
 
 
@@ -326,102 +333,6 @@ def _replay(canv, f, frag: _Fragment) -> bool:
     return True
 
 
-def _state(canv) -> tuple:
-    return canv._fontname, canv._fontsize, canv._leading, bool(canv._tagger.stack)
-
-
-def _paragraph(p, keep: list):
-    bl = p.__dict__.get("blPara")
-    if bl is None or p.__dict__.get("_hkey") is None:
-        return None  # not parsed and broken through the caches (speedups.py): a split piece, say
-    keep.append(bl)
-    return "P", id(bl), p.width, p.height
-
-
-def _cell(v, keep: list):
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (list, tuple)):
-        keys = tuple(_cell(x, keep) for x in v)
-        return None if None in keys else keys
-    if isinstance(v, Paragraph):
-        return _paragraph(v, keep)
-    if isinstance(v, Spacer):
-        return "S", v.width, v.height
-    if isinstance(v, ListFlowable):
-        content = v.__dict__.get("_list_content")  # what it draws, once laid out
-        if content is None:
-            return None
-        settings = _flat([(k, x) for k, x in vars(v).items() if k.startswith("_bullet") or k in _LIST_SETTINGS])
-        items = tuple(_item(x, keep) for x in content)
-        return None if settings is None or None in items else ("L", settings, items, v.width, v.height)
-    key = getattr(v, "draw_key", None)
-    if key is not None:
-        k = key()
-        if k is not None:
-            keep.append(v)
-        return k
-    return None
-
-
-_LIST_SETTINGS = ("_start", "_leftIndent", "_rightIndent", "_auto", "_dims", "_caption", "role")
-
-
-def _item(x, keep):
-    if isinstance(x, LIIndenter):
-        own = _flat([(k, y) for k, y in vars(x).items() if k not in ("_flowable", "_bullet", "canv")])
-        bullet = _flat(list(vars(x._bullet).items())) if x._bullet is not None else ""
-        body = _cell(x._flowable, keep)
-        return None if own is None or bullet is None or body is None else ("LI", own, bullet, body)
-    return _cell(x, keep)
-
-
-def _paragraph_key(p, canv, keep):
-    k = _paragraph(p, keep)
-    return None if k is None else k + _state(canv)
-
-
-def _table_key(t, canv, keep):
-    made = _table_made(t)
-    if made is None:
-        return None
-    drawn = canv._tagger._drawn
-    cells = []
-    for row in t._cellvalues:
-        for v in row:
-            if id(v) in drawn:
-                return None  # a header row drawn again on the next page: drawn as an artifact there
-            k = _cell(v, keep)
-            if k is None:
-                return None
-            cells.append(k)
-    return ("T", made, tuple(t._colpositions), tuple(t._rowpositions), tuple(cells),
-            getattr(t, "role", None)) + _state(canv)
-
-
-def _list_key(v, canv, keep):
-    k = _cell(v, keep)
-    return None if k is None else k + _state(canv)
-
-
-def _list_drawn(v, canv) -> None:
-    drawn = canv._tagger._drawn
-    for li in v.__dict__.get("_list_content") or ():
-        f = getattr(li, "_flowable", None)
-        if isinstance(f, Flowable):
-            drawn[id(f)] = f
-
-
-def _table_drawn(t, canv) -> None:
-    """What drawing the table's cells would have told the tagger: these were drawn (tagging.py)."""
-    drawn = canv._tagger._drawn
-    for row in t._cellvalues:
-        for v in row:
-            for f in (v if isinstance(v, (list, tuple)) else (v,)):
-                if isinstance(f, Flowable):
-                    drawn[id(f)] = f
-
-
 def _through(seed: Seed, canv, f, key, keep: list, run, after) -> None:
     """Replay f's drawing under key, or draw it (run) and record it when a replay could repeat it."""
     frag = seed.fragments.get(key)
@@ -483,71 +394,14 @@ def _cached_draw_on(cls, key_fn, after=None) -> None:
     cls.drawOn = drawOn
 
 
-_ATOMS = (int, float, str, bool, type(None))
-
-
-def _flat(items: list):
-    """(name, value) pairs as a key: plain values as they are, colours by their components, anything
-    else through _plain."""
-    out = []
-    for k, v in items:
-        t = type(v)
-        if t in _ATOMS:
-            out.append((k, v))
-        elif t is Color:  # (not a subclass: a CMYK colour is more than its RGB)
-            out.append((k, "rgba", v.red, v.green, v.blue, v.alpha))
-        else:
-            return _plain(items)
-    return tuple(out)
-
-
-def _plain(value) -> bytes | None:
-    """Settings as a key: their pickle (equal bytes, equal values), None when they do not pickle."""
-    try:
-        return pickle.dumps(value, protocol=5)
-    except Exception:  # noqa: BLE001  (whatever pickle refuses: the drawing is simply not cached)
-        return None
-
-
-def _table_made(t):
-    """How a table was made (everything but its cells) and styled, hashable; None: not known."""
-    made = t.__dict__.get("_replay_made")
-    if made is None:
-        args, kwargs, styles = t.__dict__.get("_replay_args", (None, None, None))
-        if args is None:
-            return None
-        made = t.__dict__["_replay_made"] = _plain((args, kwargs, styles)) or False
-    return made or None
-
-
-def _track_tables() -> None:
-    """Tables remember how they were made (everything but their cells) and the styles they were given."""
-    init, set_style = Table.__init__, Table.setStyle
-
-    def __init__(self, data, *args, **kwargs):
-        styles = self.__dict__["_replay_styles"] = []
-        init(self, data, *args, **kwargs)
-        if len(args) > 2:
-            args = args[:2] + (None,) + args[3:]   # the style: what setStyle was given, below
-        self.__dict__["_replay_args"] = (args, {k: v for k, v in kwargs.items() if k != "style"}, styles)
-
-    def setStyle(self, tblstyle):
-        cmds = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
-        self.__dict__.setdefault("_replay_styles", []).append(list(cmds))
-        self.__dict__.pop("_replay_made", None)
-        return set_style(self, tblstyle)
-
-    Table.__init__, Table.setStyle = __init__, setStyle
-
-
 def install() -> None:
     if getattr(Table, "_handouts_replay", False):
         return
     _patch_split_string()
-    _track_tables()
-    _cached_draw(Paragraph, _paragraph_key)
-    _cached_draw(Table, _table_key, _table_drawn)
-    _cached_draw_on(ListFlowable, _list_key, _list_drawn)
+    track_tables()
+    _cached_draw(Paragraph, paragraph_key)
+    _cached_draw(Table, table_key, table_drawn)
+    _cached_draw_on(ListFlowable, list_key, list_drawn)
     Table._handouts_replay = True
 
 
