@@ -50,12 +50,17 @@ def test_replayed_drawings_give_the_same_bytes_as_drawing_afresh(project, paper,
             assert replayed.pdf == fresh.pdf, (hf.name, lang, paper, layout_id)
 
 
-def test_each_clinic_gets_its_own_colours_and_name(project):
+def _example_then_other(project, handout_id: str):
+    """The handout built for the example clinic, then for another, in one project (so replayed)."""
     other = _clinic_copy(project, "other", **OTHER)
     p = Project(project)
-    hf = next(h for h in p.select(None, "en") if h.id == "exercises")
+    hf = next(h for h in p.select(None, "en") if h.id == handout_id)
     first = B.build_handout(p, p.clinic(project / "clinics" / "example"), hf, "standard", "letter")
-    second = B.build_handout(p, p.clinic(other), hf, "standard", "letter")
+    return first, B.build_handout(p, p.clinic(other), hf, "standard", "letter")
+
+
+def test_each_clinic_gets_its_own_colours_and_name(project):
+    first, second = _example_then_other(project, "exercises")
     a, b = _content(first.pdf), _content(second.pdf)
     for standin in _STANDINS:  # no stand-in colour is left in any page
         for op in _ops(standin):
@@ -82,13 +87,9 @@ def test_a_theme_that_uses_a_standin_colour_is_drawn_in_its_own_colours(project)
     assert _ops(standin)[0] in _content(built.pdf)  # the headings, in the clinic's colour
 
 
-def test_text_with_a_link_is_drawn_afresh_for_each_clinic(project):
-    """A paragraph with the clinic's phone number links to it: its annotation is never replayed."""
-    other = _clinic_copy(project, "other", **OTHER)
-    p = Project(project)
-    hf = next(h for h in p.select(None, "en") if h.id == "overview")
-    first = B.build_handout(p, p.clinic(project / "clinics" / "example"), hf, "standard", "letter")
-    second = B.build_handout(p, p.clinic(other), hf, "standard", "letter")
+def test_each_clinic_gets_its_own_phone_link(project):
+    """Text with the clinic's phone number is the clinic's own: never another clinic's replayed link."""
+    first, second = _example_then_other(project, "overview")
 
     def uris(pdf):
         found = []
@@ -102,11 +103,8 @@ def test_text_with_a_link_is_drawn_afresh_for_each_clinic(project):
 
 def test_font_codes_do_not_depend_on_the_clinic(project):
     """The handout's own text is written with the same glyph codes for every clinic: the seed."""
-    other = _clinic_copy(project, "other", **OTHER)
-    p = Project(project)
-    hf = next(h for h in p.select(None, "en") if h.id == "prevention")
-    a = _content(B.build_handout(p, p.clinic(project / "clinics" / "example"), hf, "standard", "letter").pdf)
-    b = _content(B.build_handout(p, p.clinic(other), hf, "standard", "letter").pdf)
+    first, second = _example_then_other(project, "prevention")
+    a, b = _content(first.pdf), _content(second.pdf)
     shown = re.compile(r"\((?:[^()\\]|\\.)*\) Tj")
     common = set(shown.findall(a)) & set(shown.findall(b))
     assert len(common) > 0.8 * len(set(shown.findall(a)))
