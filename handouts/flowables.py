@@ -20,6 +20,7 @@ from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, 
 from . import content as c
 from .images import Picture, fit_box
 from .labels import Labels
+from .speedups import remember
 from .styles import Styles
 from .templating import escape_text as esc
 from .templating import plain
@@ -52,11 +53,7 @@ def autolink(markup: str, links: dict[str, str]) -> str:
     the same ~70 texts and one clinic's contacts, handout after handout)."""
     key = (markup, tuple(links.items()))
     hit = _AUTOLINKED.get(key)
-    if hit is None:
-        if len(_AUTOLINKED) >= 8192:
-            _AUTOLINKED.clear()
-        hit = _AUTOLINKED[key] = _autolink(markup, links)
-    return hit
+    return hit if hit is not None else remember(_AUTOLINKED, key, _autolink(markup, links), 8192)
 
 
 def _autolink(markup: str, links: dict[str, str]) -> str:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from .content import Handout
 from .errors import HandoutError, Problem
 from .fonts import FontSet, describe
+from .speedups import remember
 from .templating import Renderer, make_environment, plain
 from .yamlfile import Document, format_path
 
@@ -69,9 +70,7 @@ def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: 
                 text = plain(markup)
                 hit = (markup, text, fonts.missing(text))
                 if "{" not in value:
-                    if len(_STATIC) >= 20_000:
-                        _STATIC.clear()
-                    _STATIC[key] = hit
+                    remember(_STATIC, key, hit, 20_000)
             markup, text, missing = hit
             if missing:
                 line, column = doc.where(path)

@@ -33,6 +33,15 @@ _ENCODED: dict = {}
 _MAX = 512
 
 
+def remember(cache: dict, key, value, limit: int = _MAX):
+    """cache[key] = value, emptying the cache first when it holds `limit` entries (a batch of
+    thousands of handouts must not grow it without end); returns value."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def _patch_images() -> None:
     cls = pdfdoc.PDFImageXObject
     if getattr(cls, "_handouts_cached", False):
@@ -57,9 +66,7 @@ def _patch_images() -> None:
             if "_smask" in self.__dict__:
                 data = source._dataA
                 smask = (pdfdoc._digester(data.getRGBData()), data, None)
-            if len(_IMAGES) >= _MAX:
-                _IMAGES.clear()
-            _IMAGES[key] = ({k: v for k, v in self.__dict__.items() if k != "_smask"}, smask)
+            remember(_IMAGES, key, ({k: v for k, v in self.__dict__.items() if k != "_smask"}, smask))
 
     cls.__init__ = __init__
     cls._handouts_cached = True
@@ -75,10 +82,7 @@ def _patch_subsets() -> None:
         key = (id(self), getattr(self, "filename", None), tuple(subset))
         data = _SUBSETS.get(key)
         if data is None:
-            data = original(self, subset)
-            if len(_SUBSETS) >= _MAX:
-                _SUBSETS.clear()
-            _SUBSETS[key] = data
+            data = remember(_SUBSETS, key, original(self, subset))
         return data
 
     cls.makeSubset = makeSubset
@@ -165,9 +169,7 @@ def _style_key(style) -> tuple:
     # plain values as they are (12 and 12.0 lay out alike), anything else (colours) by its repr
     key = tuple(v if type(v) in _PLAIN else repr(v) for v in (getattr(style, n, None) for n in names)) \
         + (style.name,)
-    if len(_STYLES) >= 8 * _MAX:
-        _STYLES.clear()
-    _STYLES[id(style)] = (style, key)  # the style is kept alive, so its id is not reused meanwhile
+    remember(_STYLES, id(style), (style, key), 8 * _MAX)  # kept alive: its id is not reused meanwhile
     return key
 
 
@@ -185,9 +187,8 @@ def _patch_paragraphs() -> None:
         hit = _PARSED.get(key)
         if hit is None:
             init(self, text, style, bulletText, frags, caseSensitive, encoding)
-            if len(_PARSED) >= 8 * _MAX:
-                _PARSED.clear()
-            _PARSED[key] = (self.text, self.style is style, self.style, self.frags, self.bulletText)
+            remember(_PARSED, key, (self.text, self.style is style, self.style, self.frags, self.bulletText),
+                     8 * _MAX)
         else:
             self.caseSensitive, self.encoding, self.debug = caseSensitive, encoding, 0
             self.text, same, parsed_style, self.frags, self.bulletText = hit
@@ -203,9 +204,7 @@ def _patch_paragraphs() -> None:
         hit = _BREAKS.get(key)
         if hit is None:
             result = break_lines(self, width)
-            if len(_BREAKS) >= 8 * _MAX:
-                _BREAKS.clear()
-            hit = _BREAKS[key] = (result, self.frags, self.__dict__.get("_width_max"))
+            hit = remember(_BREAKS, key, (result, self.frags, self.__dict__.get("_width_max")), 8 * _MAX)
         else:
             result, self.frags, width_max = hit
             if width_max is not None:
@@ -306,11 +305,7 @@ def _memo_names() -> None:
         if lo != "!" or hi != "~" or not isinstance(data, str):
             return original(data, lo, hi)
         hit = names.get(data)
-        if hit is None:
-            hit = original(data)
-            if len(names) < 4096:
-                names[data] = hit
-        return hit
+        return hit if hit is not None else remember(names, data, original(data), 4096)
 
     PDFName._handouts_memo = True
     pdfdoc.PDFName = PDFName
@@ -331,11 +326,7 @@ def _fast_format() -> None:
         t = type(element)
         if t is str:       # names and keywords, mostly the same few dozen
             hit = encoded.get(element)
-            if hit is None:
-                hit = _pdfdoc_encode(element)
-                if len(encoded) < 4096:
-                    encoded[element] = hit
-            return hit
+            return hit if hit is not None else remember(encoded, element, _pdfdoc_encode(element), 4096)
         if t is int or t is float:
             return fp_str(element).encode("ascii")   # digits, '.' and '-': ASCII, as pdfdocEnc gives
         if t is bytes:
