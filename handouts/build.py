@@ -248,25 +248,30 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     Colours do not move text, so any clinic's theme gives the same answer."""
     key = (hf.path, layout_id, paper)
     if key not in project._fit_floors:
-        fonts = load_fonts()
         handout, doc = project.handout(hf)
         layout, _ = project.layout(layout_id)
-        labels, _ = project.labels(handout.language)
-        blank = project.blank(hf)
-        pictures, width = _pictures(handout, doc), body_width(layout, paper)
         budget = handout.pages * layout.page_factor
-        steps = fit_steps(layout)
 
-        def fits(step) -> bool:
-            flowables = make_flowables(blank, None, make_styles(layout, theme, fonts, step), labels, pictures, width)
+        def fits(step: int) -> bool:
+            flowables = _blank_flowables(project, hf, layout_id, paper, step, theme)
             try:
-                return count_pages(flowables, layout, paper, fonts)[0] <= budget
+                return count_pages(flowables, layout, paper, load_fonts())[0] <= budget
             except (LayoutError, ValueError) as exc:
                 raise _layout_problem(exc, doc.file) from None
 
         # steps only shrink spacing and type: a bisection finds the first that fits in ~3 passes
-        project._fit_floors[key] = bisect.bisect_left(range(len(steps) - 1), True, key=lambda i: fits(steps[i]))
+        project._fit_floors[key] = bisect.bisect_left(range(len(fit_steps(layout)) - 1), True, key=fits)
     return project._fit_floors[key]
+
+
+def _blank_flowables(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> list:
+    """The flowables of the handout's own text (every clinic value blank) at one fit step."""
+    handout, doc = project.handout(hf)
+    layout, _ = project.layout(layout_id)
+    labels, _ = project.labels(handout.language)
+    fonts = load_fonts()
+    styles = make_styles(layout, theme, fonts, fit_steps(layout)[step])
+    return make_flowables(project.blank(hf), None, styles, labels, _pictures(handout, doc), body_width(layout, paper))
 
 
 def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> Seed:
@@ -276,14 +281,7 @@ def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step
     key = (hf.path, layout_id, paper, step)
     seed = project._seeds.get(key)
     if seed is None:
-        fonts = load_fonts()
-        handout, doc = project.handout(hf)
-        layout, _ = project.layout(layout_id)
-        labels, _ = project.labels(handout.language)
-        styles = make_styles(layout, theme, fonts, fit_steps(layout)[step])
-        flowables = make_flowables(project.blank(hf), None, styles, labels, _pictures(handout, doc),
-                                   body_width(layout, paper))
-        seed = project._seeds[key] = Seed(collect_chars(flowables))
+        seed = project._seeds[key] = Seed(collect_chars(_blank_flowables(project, hf, layout_id, paper, step, theme)))
     return seed
 
 
