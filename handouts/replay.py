@@ -16,10 +16,12 @@ from one clinic's PDF to the next, and each is made clinic-independent here:
   recorded drawing keeps slots for them, filled in order and tied to the same structure elements of
   the document being drawn.
 
-What `Paragraph.draw` and `Table.draw` emit is then recorded once per `Seed` (one handout, layout,
-paper and fit step) and appended again for every later clinic. A drawing is recorded only when
-replaying it gives what drawing it would: no link annotation, no character outside the seed, every
-marked-content sequence inside it tied to an element under it. Every document, the first included,
+What `Paragraph.draw`, `Table.draw` and a list's `drawOn` emit is then recorded once per `Seed`
+(one handout, layout, paper and fit step) and appended again for every later clinic. A drawing is
+recorded only when replaying it gives what drawing it would: no character outside the seed, every
+marked-content sequence inside it tied to an element under it, links only in the outermost drawing
+(made again at its page matrix, see `link_made`), no bookmark or other annotation. Images it places
+are registered again. Every document, the first included,
 goes through the same font seed and colour swap, so the bytes never depend on which clinic was
 built first (a test builds each shipped handout cold and after others and compares the bytes).
 """
@@ -47,14 +49,13 @@ from .theme import Box, Theme
 class Seed:
     """One handout, layout, paper and fit step: its fixed font codes and the drawings recorded under them."""
 
-    __slots__ = ("chars", "allowed", "fragments", "hits", "records")
+    __slots__ = ("chars", "allowed", "fragments", "hits")
 
     def __init__(self, chars: dict[str, str]):
         self.chars = chars                      # font name -> its characters, in code order
         self.allowed = {name: frozenset(text + ("\xa0" if " " in text else "")) for name, text in chars.items()}
-        self.fragments: dict = {}
-        self.hits = 0
-        self.records = 0
+        self.fragments: dict = {}               # key (drawkeys.py) -> _Fragment
+        self.hits = 0                           # drawings replayed (tests check replay happens)
 
 
 # -- font codes ----------------------------------------------------------------------------------
@@ -75,9 +76,6 @@ def collect_chars(flowables) -> dict[str, str]:
                 text = getattr(frag, "text", None)
                 if isinstance(text, str):
                     add(getattr(frag, "fontName", None), text)
-                for word in getattr(frag, "words", None) or ():
-                    if isinstance(word, str):
-                        add(getattr(frag, "fontName", None), word)
         elif isinstance(f, Table):
             for row in f._cellvalues:
                 walk(list(row))
@@ -160,20 +158,22 @@ class Recolour:
         return text
 
 
+def _colours(theme: Theme) -> list[str]:
+    """Every colour of a theme, in the order of _STANDINS."""
+    return [getattr(theme, f) for f in _FIELDS] + [getattr(theme.box(k), f) for k in _BOXES
+                                                   for f in ("fill", "border", "title")]
+
+
 def neutral_theme(theme: Theme) -> tuple[Theme, Recolour | None]:
     """The theme with a stand-in for each colour, and what swaps them back; (theme, None) when the
     theme itself uses a stand-in colour."""
-    real = [getattr(theme, f) for f in _FIELDS] + [getattr(theme.box(k), f) for k in _BOXES
-                                                    for f in ("fill", "border", "title")]
+    real = _colours(theme)
     if {c.upper() for c in real} & set(_STANDINS):
         return theme, None
     it = iter(_STANDINS)
     plain = {f: next(it) for f in _FIELDS}
     boxes = {k: Box(next(it), next(it), next(it)) for k in _BOXES}
-    neutral = dataclasses.replace(theme, **plain, **boxes)
-    stand = [getattr(neutral, f) for f in _FIELDS] + [getattr(neutral.box(k), f) for k in _BOXES
-                                                       for f in ("fill", "border", "title")]
-    return neutral, Recolour(list(zip(stand, real)))
+    return dataclasses.replace(theme, **plain, **boxes), Recolour(list(zip(_STANDINS, real)))
 
 
 # -- recording and replaying drawings --------------------------------------------------------------
@@ -302,9 +302,10 @@ def _replay(canv, f, frag: _Fragment) -> bool:
     elems = None
     if any(e[0] != "i" for e in frag.events):
         elems = _elements(f)
-        for e in frag.events:
-            i = e[2] if e[0] == "m" else (e[-1] if e[0] == "l" else None)
-            if i is not None and (i >= len(elems) or (e[0] == "m" and elems[i].role != e[3])):
+        for e in frag.events:   # the same elements under this flowable as under the recorded one
+            if e[0] == "m" and (e[2] >= len(elems) or elems[e[2]].role != e[3]):
+                return False
+            if e[0] == "l" and e[4] is not None and e[4] >= len(elems):
                 return False
     code = list(frag.code) if elems is not None else frag.code
     base = len(canv._code)
@@ -357,7 +358,6 @@ def _through(seed: Seed, canv, f, key, keep: list, run, after) -> None:
         frag = _finish(canv, rec, f, keep)
         if frag is not None:
             seed.fragments[key] = frag
-            seed.records += 1
 
 
 def _cached_draw(cls, key_fn, after=None) -> None:
