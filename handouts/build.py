@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import __version__, speedups  # noqa: F401  (speedups: byte-neutral reportlab caches)
+from . import __version__
 from .clinic import ClinicProfile, blank_template_fields, load_clinic
 from .content import SLUG, Exercise, Handout
 from .document import PageInfo, body_width, count_pages, render_pdf
@@ -171,6 +171,7 @@ class Built:
     scale: Scale
     body_size: float
     rendered: RenderedHandout
+    replayed: int = 0   # drawings replayed from an earlier clinic's build, not drawn afresh (replay.py)
 
 
 def timestamp_for(reviewed: dt.date) -> TimeStamp:
@@ -309,6 +310,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     steps = fit_steps(layout)
     tried: dict[int, tuple] = {}  # step -> (pages, fill of the last page, body size)
     drawn: dict[int, object] = {}  # step -> Rendered, for the steps rendered in full
+    replays: dict[int, int] = {}   # step -> drawings replayed in its rendering
 
     def fits(i: int, draw: bool) -> bool:
         if i not in tried or (draw and i not in drawn):
@@ -317,8 +319,10 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             try:
                 if draw:
                     seed = seed_for(project, hf, layout_id, paper, i, neutral)
+                    hits = seed.hits
                     out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
                                                 archive, seed, recolour)
+                    replays[i] = seed.hits - hits
                     pages, fill = out.pages, out.last_page_fill
                 else:
                     pages, fill = count_pages(flowables, layout, paper, fonts)
@@ -347,7 +351,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             i += 1
     if i < len(steps):
         project._fit_hints[key] = i
-        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered)
+        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i])
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill
     raise HandoutError(doc.problem(("pages",),

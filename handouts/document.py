@@ -10,11 +10,12 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from .images import fit_box
 from .replay import seed_document
+from .seam import Canvas
 from .tagging import Tagger, contact_url, link, marked, tagging_canvas
 
 PAPERS = {"letter": LETTER, "a4": A4}

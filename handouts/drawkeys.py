@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import ListFlowable, Paragraph, Spacer, Table
+from reportlab.platypus import ListFlowable, Paragraph, Spacer
 from reportlab.platypus.flowables import Flowable, LIIndenter
 
 
@@ -18,10 +18,10 @@ def _state(canv) -> tuple:
 
 def _paragraph(p, keep: list):
     """A laid-out paragraph by its line breaks: the broken lines are one cached object per text,
-    style and width (speedups.py), shared by every clinic's copy of the paragraph."""
+    style and width (seam.Paragraph), shared by every clinic's copy of the paragraph."""
     bl = p.__dict__.get("blPara")
-    if bl is None or p.__dict__.get("_hkey") is None:
-        return None  # not parsed and broken through the caches (speedups.py): a split piece, say
+    if bl is None or p.__dict__.get("break_key") is None:
+        return None  # not parsed and broken through the caches (seam.Paragraph): a split piece, say
     keep.append(bl)
     return "P", id(bl), p.width, p.height
 
@@ -137,31 +137,12 @@ def _plain(value) -> bytes | None:
 
 
 def _table_made(t):
-    """How a table was made (everything but its cells) and styled, hashable; None: not known."""
-    made = t.__dict__.get("_replay_made")
+    """How a table was made (everything but its cells) and styled, hashable; None: not known
+    (seam.Table records it)."""
+    made = t.__dict__.get("made_key")
     if made is None:
-        args, kwargs, styles = t.__dict__.get("_replay_args", (None, None, None))
+        args, kwargs, styles = t.__dict__.get("made_with", (None, None, None))
         if args is None:
             return None
-        made = t.__dict__["_replay_made"] = _plain((args, kwargs, styles)) or False
+        made = t.__dict__["made_key"] = _plain((args, kwargs, styles)) or False
     return made or None
-
-
-def track_tables() -> None:
-    """Tables remember how they were made (everything but their cells) and the styles they were given."""
-    init, set_style = Table.__init__, Table.setStyle
-
-    def __init__(self, data, *args, **kwargs):
-        styles = self.__dict__["_replay_styles"] = []
-        init(self, data, *args, **kwargs)
-        if len(args) > 2:
-            args = args[:2] + (None,) + args[3:]   # the style: what setStyle was given, below
-        self.__dict__["_replay_args"] = (args, {k: v for k, v in kwargs.items() if k != "style"}, styles)
-
-    def setStyle(self, tblstyle):
-        cmds = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
-        self.__dict__.setdefault("_replay_styles", []).append(list(cmds))
-        self.__dict__.pop("_replay_made", None)
-        return set_style(self, tblstyle)
-
-    Table.__init__, Table.setStyle = __init__, setStyle

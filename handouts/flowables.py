@@ -9,18 +9,17 @@ import re
 from typing import Callable
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import KeepTogether, ListItem, TableStyle
 
 from . import content as c
 from .images import Picture, fit_box
 from .labels import Labels
-from .speedups import remember
+from .cache import remember
+from .seam import Drawing, Flowable, ListFlowable, Paragraph, Spacer, Table
 from .styles import Styles
 from .templating import escape_text as esc
 from .templating import plain

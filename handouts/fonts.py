@@ -11,10 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+
+from .seam import TTFont
 
 FAMILY = "Atkinson"
 FACES = {
@@ -91,18 +90,14 @@ def load_fonts() -> FontSet:
         path = folder / file
         files.append(path)
         # asciiReadable=0: subsets hold only the glyphs a handout uses, not all of printable ASCII
-        font = TTFont(name, io.BytesIO(slim_font(path)), asciiReadable=0)
-        font.face.filename = str(path)  # where it came from (reportlab names it after the file object)
-        pdfmetrics.registerFont(font)
+        # source: where it came from (reportlab names it after the file object)
+        font = TTFont(name, io.BytesIO(slim_font(path)), source=str(path), asciiReadable=0)
+        font.register()
         cmap = set(font.face.charToGlyph.keys())
         covered = cmap if covered is None else covered & cmap
     addMapping(FAMILY, 0, 0, FACES["regular"][0])
     addMapping(FAMILY, 1, 0, FACES["bold"][0])
     addMapping(FAMILY, 0, 1, FACES["italic"][0])
     addMapping(FAMILY, 1, 1, FACES["bolditalic"][0])
-    # reportlab's graphics (the QR code's Drawing) set their default font, Helvetica, before drawing
-    # any shape: a font no text uses, but one the PDF would name unembedded (PDF/UA and PDF/A
-    # checkers object). Ours is the default instead; the QR code draws no text either way.
-    STATE_DEFAULTS["fontName"] = FACES["regular"][0]
     return FontSet(FACES["regular"][0], FACES["bold"][0], FACES["italic"][0], FACES["bolditalic"][0],
                    tuple(files), frozenset(covered or ()))

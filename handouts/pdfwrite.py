@@ -4,7 +4,7 @@ reportlab writes every object as `N 0 obj ... endobj` with a classic cross-refer
 handout has some 350 small objects (structure elements, annotations, font dictionaries), so that
 layout is ~20 KB larger than it need be. Here every object that is not a stream goes into a
 Flate-compressed object stream (one per 10,000 objects: one for a handout), indexed by a compressed
-cross-reference stream (ISO 32000-1 7.5.7 and 7.5.8); streams stay as reportlab wrote them. The objects' text is reportlab's own:
+cross-reference stream (ISO 32000-1 7.5.7 and 7.5.8); streams are written by seam.format_object. The objects' text is reportlab's own:
 only the file around them differs. The file ID is the MD5 of the objects, so identical inputs give
 identical bytes.
 
@@ -19,6 +19,8 @@ import types
 import zlib
 
 from reportlab.pdfbase import pdfdoc
+
+from .seam import format_object
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 PER_STREAM = 10_000
@@ -39,7 +41,7 @@ def packed_format(doc) -> bytes:
     streams, packed = [], []
     n = 0
     while (n := n + 1) in numbers:  # objects may register more objects while they are formatted
-        body = pdfdoc.format(objects[numbers[n]], doc, toplevel=1)
+        body = format_object(objects[numbers[n]], doc)
         (streams if _is_stream(body) else packed).append((n, body))
     out = bytearray(HEADER)
     rows = {0: (0, 0, 65535)}

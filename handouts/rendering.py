@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from .content import Handout
 from .errors import HandoutError, Problem
 from .fonts import FontSet, describe
-from .speedups import remember
+from .cache import remember
 from .templating import Renderer, make_environment, plain
 from .yamlfile import Document, format_path
 

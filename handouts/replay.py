@@ -35,14 +35,9 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import KeepTogether
 
-from .drawkeys import (
-    list_drawn,
-    list_key,
-    paragraph_key,
-    table_drawn,
-    table_key,
-    track_tables,
-)
+from .drawkeys import list_drawn, list_key, paragraph_key, table_drawn, table_key
+from .seam import watch_glyphs
+from .structure import Elem
 from .theme import Box, Theme
 
 
@@ -108,28 +103,18 @@ def seed_document(canv, seed: Seed) -> None:
         font.getSubsetInternalName(0, doc)
     canv._replay = seed
     canv._recs = []
-    doc._replay_recs = canv._recs
-    doc._replay_allowed = seed.allowed
+    watch_glyphs(doc, _glyph_watcher(canv._recs, seed.allowed))
 
 
-def _patch_split_string() -> None:
-    """Mark the drawings being recorded impure when they use a character outside the seed."""
-    cls = ttfonts.TTFont
-    if getattr(cls, "_handouts_replay", False):
-        return
-    original = cls.splitString
-
-    def splitString(self, text, doc, encoding="utf-8"):
-        recs = getattr(doc, "_replay_recs", None)
+def _glyph_watcher(recs: list, allowed: dict):
+    """Marks the drawings being recorded impure when they use a character outside the seed."""
+    def watch(font: str, text: str) -> None:
         if recs:
-            allowed = doc._replay_allowed.get(self.fontName)
-            if allowed is None or not allowed.issuperset(text):
+            chars = allowed.get(font)
+            if chars is None or not chars.issuperset(text):
                 for r in recs:
                     r.impure = True
-        return original(self, text, doc, encoding)
-
-    cls.splitString = splitString
-    cls._handouts_replay = True
+    return watch
 
 
 # -- colours -------------------------------------------------------------------------------------
@@ -259,7 +244,6 @@ def link_made(canv, make, args: tuple, kwargs: dict):
 def _elements(f) -> list:
     """The structure elements under a flowable (tagging.py pins the root on tables and lists), in
     tree order."""
-    from .tagging import Elem
     root = f.__dict__.get("_struct_root")
     out: list = []
     stack = [root] if root is not None else []
@@ -360,49 +344,24 @@ def _through(seed: Seed, canv, f, key, keep: list, run, after) -> None:
             seed.fragments[key] = frag
 
 
-def _cached_draw(cls, key_fn, after=None) -> None:
-    """Flowables drawn by drawOn -> draw() inside a translation: what draw() emits does not depend on
-    where the flowable is."""
-    original = cls.draw
-
-    def draw(self):
-        canv = self.canv
-        seed = getattr(canv, "_replay", None)
-        keep: list = []
-        key = key_fn(self, canv, keep) if seed is not None else None
-        if key is None:
-            return original(self)
-        _through(seed, canv, self, key, keep, lambda: original(self), after)
-        return None
-
-    cls.draw = draw
+_KEYS = ((Paragraph, paragraph_key, None), (Table, table_key, table_drawn), (ListFlowable, list_key, list_drawn))
 
 
-def _cached_draw_on(cls, key_fn, after=None) -> None:
-    """Containers (lists) draw their content at page positions: the position is part of the key."""
-    original = cls.drawOn
-
-    def drawOn(self, canv, x, y, _sW=0, *args, **kwargs):
-        seed = getattr(canv, "_replay", None)
-        keep: list = []
-        key = key_fn(self, canv, keep) if seed is not None and not args and not kwargs else None
-        if key is None:
-            return original(self, canv, x, y, _sW, *args, **kwargs)
-        _through(seed, canv, self, key + (x, y, _sW), keep, lambda: original(self, canv, x, y, _sW), after)
-        return None
-
-    cls.drawOn = drawOn
-
-
-def install() -> None:
-    if getattr(Table, "_handouts_replay", False):
-        return
-    _patch_split_string()
-    track_tables()
-    _cached_draw(Paragraph, paragraph_key)
-    _cached_draw(Table, table_key, table_drawn)
-    _cached_draw_on(ListFlowable, list_key, list_drawn)
-    Table._handouts_replay = True
-
-
-install()
+def draw_recorded(canv, f, run, position=None):
+    """Draw f (run), or replay its drawing recorded under an equal key (seam.py calls this for
+    paragraphs' and tables' draw(), drawn inside a translation, and for lists' drawOn, whose
+    content is drawn at page positions: the position is then part of the key)."""
+    seed = getattr(canv, "_replay", None)
+    if seed is None:
+        return run()
+    for cls, key_fn, after in _KEYS:
+        if isinstance(f, cls):
+            break
+    else:
+        return run()
+    keep: list = []
+    key = key_fn(f, canv, keep)
+    if key is None:
+        return run()
+    _through(seed, canv, f, key if position is None else key + position, keep, run, after)
+    return None

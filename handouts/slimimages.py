@@ -14,7 +14,6 @@ import zlib
 from functools import lru_cache
 
 from PIL import Image
-from reportlab.pdfbase import pdfdoc
 
 MODES = {"DeviceRGB": ("RGB", 3), "DeviceGray": ("L", 1)}  # reportlab colour space -> Pillow mode
 
@@ -76,8 +75,8 @@ def _reencode(mode: str, width: int, height: int, raw: bytes) -> tuple | None:
 
 
 def slim(xobj) -> None:
-    """Re-encode a reportlab PDFImageXObject's 8-bit Flate pixels in place when that is smaller
-    (speedups.py calls it once per image and worker, as it caches the image)."""
+    """Re-encode an image XObject's 8-bit Flate pixels in place when that is smaller (seam.py calls
+    it once per image and process, as it caches the image; it writes `predictor` out)."""
     if (tuple(xobj._filters) != ("FlateDecode",) or xobj.bitsPerComponent != 8
             or getattr(xobj, "_decode", None) or xobj.colorSpace not in MODES
             or not isinstance(xobj.streamContent, bytes)):
@@ -88,49 +87,4 @@ def slim(xobj) -> None:
         return
     data, plte, colors, bits = found
     xobj.streamContent, xobj.bitsPerComponent = data, bits
-    xobj._predictor = (colors, bits, plte)
-
-
-class _Hex(pdfdoc.PDFObject):
-    """Binary bytes as a PDF hex string (a palette: a literal string would need its bytes escaped)."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def format(self, document) -> bytes:
-        return b"<" + self.data.hex().upper().encode("ascii") + b">"
-
-
-def _patch_format() -> None:
-    """PDFImageXObject.format, plus /DecodeParms (the PNG predictors) and an Indexed colour space
-    for the images slim() re-encoded; every other image is written as reportlab writes it."""
-    cls = pdfdoc.PDFImageXObject
-    if getattr(cls, "_handouts_slim", False):
-        return
-    original = cls.format
-
-    def format(self, document):
-        found = self.__dict__.get("_predictor")
-        if found is None:
-            return original(self, document)
-        colors, bits, plte = found
-        d = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Image"),
-            "Width": self.width, "Height": self.height, "BitsPerComponent": bits,
-            "ColorSpace": (pdfdoc.PDFName(self.colorSpace) if plte is None else pdfdoc.PDFArray(
-                [pdfdoc.PDFName("Indexed"), pdfdoc.PDFName("DeviceRGB"), len(plte) // 3 - 1,
-                 _Hex(plte)])),
-            "Filter": pdfdoc.PDFName("FlateDecode"), "Length": len(self.streamContent),
-            "DecodeParms": pdfdoc.PDFDictionary({"Predictor": 15, "Colors": colors, "BitsPerComponent": bits,
-                                                 "Columns": self.width})})
-        if self.mask:
-            d["Mask"] = pdfdoc.PDFArray(self.mask)
-        if getattr(self, "smask", None):
-            d["SMask"] = self.smask
-        return pdfdoc.PDFStream(d, self.streamContent).format(document)
-
-    cls.format = format
-    cls._handouts_slim = True
-
-
-_patch_format()
+    xobj.predictor = (colors, bits, plte)

@@ -15,7 +15,8 @@ import zlib
 
 from reportlab.pdfbase.pdfdoc import PDFName, PDFObject
 
-from .tagging import Elem, Tagger
+from .structure import Elem
+from .tagging import Tagger
 
 ROLE_MAP = {"Aside": "Div"}  # PDF 2.0's Aside is not a PDF 1.7 standard type
 KEEP_EMPTY = {"TD", "TH"}    # empty table cells keep the grid regular

@@ -2,47 +2,26 @@
 
 Before `doc.build`, `Tagger.prepare` turns the flowables (each carries `role`, see flowables.py) into a
 tree of structure elements in content order and pins each element on the flowable that draws it
-(`flowable._struct`). While reportlab draws, small wrappers around `drawOn` write
+(`flowable._struct`). While reportlab draws, our flowables (seam.py) ask the tagging canvas to write
 `/<Tag> <</MCID n>> BDC ... EMC` around each tagged flowable and `/Artifact BMC ... EMC` around
-everything else, and record (page, MCID) on the element. Before reportlab writes the file,
-`taggedpdf` adds the structure tree and the PDF/UA declarations to it, and `pdfwrite` writes it. The
-wrappers only act on a canvas that carries a tagger, so plain reportlab use elsewhere is unchanged.
+everything else, and it records (page, MCID) on the element. Before reportlab writes the file,
+`taggedpdf` adds the structure tree and the PDF/UA declarations to it, and `pdfwrite` writes it.
+Only the tagging canvas has these methods: plain reportlab use elsewhere is unchanged.
 """
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, Table
-from reportlab.platypus.flowables import Flowable, LIIndenter, NullDraw
+from reportlab.platypus.flowables import NullDraw
 
-from .replay import link_made, note
+from .replay import draw_recorded, link_made, note
+from .structure import Elem
 
 LEAF_ROLES = {"H1", "H2", "H3", "H4", "P", "Figure", "Lbl", "LBody", "Caption"}
-
-
-class Elem:
-    """A structure element being collected: role, attributes and kids in reading order.
-
-    Kids are Elem, (page, mcid) for marked content, or ("objr", key) for a link annotation."""
-
-    __slots__ = ("role", "parent", "kids", "alt", "scope", "title", "lbl")
-
-    def __init__(self, role: str, parent: Elem | None = None, alt: str | None = None,
-                 scope: str | None = None, title: str | None = None):
-        self.role, self.parent, self.kids = role, parent, []
-        self.alt, self.scope, self.title, self.lbl = alt, scope, title, None
-
-    def add(self, role: str, **attrs) -> Elem:
-        child = Elem(role, self, **attrs)
-        self.kids.append(child)
-        return child
-
-    def __repr__(self):
-        return f"<{self.role} {len(self.kids)} kids>"
 
 
 class Tagger:
@@ -279,6 +258,25 @@ def tagging_canvas(base: type, tagger: Tagger) -> type:
                                                     self.getPageNumber() - 1)
             return result
 
+        # -- what seam.py's flowables ask of the canvas they are drawn on
+        def tag_flowable(self, f, draw):
+            return tagger.draw_flowable(f, self, draw)
+
+        def tag_bullet(self, body, draw):
+            """A list item's bullet: the label of the item whose body is `body`, once."""
+            li = body.__dict__.get("_struct")
+            while li is not None and li.role != "LI":
+                li = li.parent
+            with (tagger.content(self, li.lbl) if li is not None and li.lbl is not None and not li.lbl.kids
+                  else tagger.artifact(self)):
+                draw()
+
+        def as_artifact(self):
+            return tagger.artifact(self)
+
+        def draw_recorded(self, f, run, position=None):
+            return draw_recorded(self, f, run, position)
+
         def drawImage(self, image, *args, **kwargs):
             if isinstance(image, ImageReader):
                 note(self, "image", (image, kwargs.get("mask", args[4] if len(args) > 4 else None)))
@@ -323,92 +321,3 @@ def _describe(url: str) -> str:
         if url.startswith(scheme):
             return what + url[len(scheme):].rstrip("/")
     return url
-
-
-# -- reportlab hooks (installed once; inert unless the canvas carries a tagger) --------------------
-def _wrap_draw_on(cls):
-    original = cls.drawOn
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        if getattr(canvas, "_dry", False):
-            return None  # a page-count-only layout pass (document.count_pages): nothing to draw
-        t = tagger_of(canvas)
-        if t is None:
-            return original(self, canvas, x, y, _sW)
-        return t.draw_flowable(self, canvas, lambda: original(self, canvas, x, y, _sW))
-
-    drawOn._tagging = True
-    cls.drawOn = drawOn
-
-
-def _li_draw_on(self, canv, x, y, _sW=0):
-    if getattr(canv, "_dry", False):
-        return
-    t = tagger_of(canv)
-    if self._bullet:
-        if t is None:
-            self._bullet.drawOn(self, canv, x, y, 0)
-        else:
-            elem = self._flowable.__dict__.get("_struct")
-            li = elem
-            while li is not None and li.role != "LI":
-                li = li.parent
-            if li is not None and li.lbl is not None and not li.lbl.kids:
-                with t.content(canv, li.lbl):
-                    self._bullet.drawOn(self, canv, x, y, 0)
-            else:
-                with t.artifact(canv):
-                    self._bullet.drawOn(self, canv, x, y, 0)
-    self._flowable.drawOn(canv, x + self._leftIndent, y, max(0, _sW - self._leftIndent - self._rightIndent))
-
-
-def _artifact_method(cls, name):
-    original = getattr(cls, name)
-
-    def method(self, *args, **kwargs):
-        t = tagger_of(self.canv)
-        if t is None:
-            return original(self, *args, **kwargs)
-        with t.artifact(self.canv):
-            return original(self, *args, **kwargs)
-
-    setattr(cls, name, method)
-
-
-def _draw_cell(original):
-    def _drawCell(self, cellval, cellstyle, pos, size):
-        t = tagger_of(self.canv)
-        if t is None or isinstance(cellval, (tuple, list, Flowable)):
-            return original(self, cellval, cellstyle, pos, size)
-        if cellval == "":
-            return None  # nothing to draw (and no stray Helvetica in the resources)
-        with t.artifact(self.canv):  # a bare string cell (the builder only makes empty ones)
-            return original(self, cellval, cellstyle, pos, size)
-    return _drawCell
-
-
-def _split(original):
-    def split(self, *args, **kwargs):
-        pieces = original(self, *args, **kwargs)
-        elem = self.__dict__.get("_struct")
-        if elem is not None:
-            for piece in pieces:
-                if piece is not self:
-                    piece.__dict__["_struct"] = elem  # both halves of a split paragraph are one element
-        return pieces
-    return split
-
-
-def install() -> None:
-    if getattr(Flowable.drawOn, "_tagging", False):
-        return
-    _wrap_draw_on(Flowable)
-    _wrap_draw_on(Drawing)
-    LIIndenter.drawOn = _li_draw_on
-    _artifact_method(Table, "_drawBkgrnd")
-    _artifact_method(Table, "_drawLines")
-    Table._drawCell = _draw_cell(Table._drawCell)
-    Paragraph.split = _split(Paragraph.split)
-
-
-install()

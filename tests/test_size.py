@@ -8,10 +8,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
 
 from handouts.cli import main
-import handouts.speedups  # noqa: F401  (reportlab as the generator patches it: images re-encoded)
+from handouts.seam import Canvas  # the generator's canvas: its images re-encoded
 
 
 def build(project, name="exercises"):
