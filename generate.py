@@ -3,7 +3,7 @@
 import sys
 
 try:
-    from handouts.entry import main
+    from handouts.cli.entry import main
 except KeyboardInterrupt:  # Ctrl-C in the first milliseconds
     print("interrupted before anything was written", file=sys.stderr)
     sys.exit(130)

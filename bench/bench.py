@@ -103,9 +103,9 @@ def batch(root: Path, manifests: list[Path], jobs: int, fresh: bool) -> tuple[fl
 
 def run_manifests(jobs: int, manifests: list[str]) -> None:
     """--run: what `generate.py batch` does, for several manifests at once; prints run_plan's time."""
-    from handouts.batch import run_plan
+    from handouts.batch.manifest import Plan, load_manifest
+    from handouts.batch.run import run_plan
     from handouts.build import Project
-    from handouts.manifest import Plan, load_manifest
     project = Project(Path.cwd())
     plan = Plan([], [])
     for m in manifests:

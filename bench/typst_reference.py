@@ -151,6 +151,7 @@ def run_one(variant: str, compiles: int, clinics: int, fonts: str, pin: bool, sa
     cpu = cpu_seconds() - c0
 
     from io import BytesIO
+
     from pypdf import PdfReader
     pages = [len(PdfReader(BytesIO(p)).pages) for p in pdfs]
     sizes = [len(p) for p in pdfs]

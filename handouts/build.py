@@ -16,23 +16,23 @@ from pathlib import Path
 from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import __version__
-from .clinic import ClinicProfile, blank_template_fields, load_clinic
-from .content import SLUG, Exercise, Handout
-from .document import PageInfo, body_width, count_pages, render_pdf
-from .errors import HandoutError, Problem, display_path
-from .flowables import Builder, contact_links
-from .fonts import load_fonts
-from .images import Picture, load_picture
-from .labels import Labels, load_labels
-from .layout import Layout, load_layout
-from .rendering import RenderedHandout, check_texts, render_handout
-from .replay import Seed, collect_chars, neutral_theme
-from .schema import validate
-from .styles import Scale, fit_steps, make_styles
-from .templating import escape_text, plain
-from .theme import resolve_theme
-from .yamlfile import Document, load
+from handouts import __version__
+from handouts.errors import HandoutError, Problem, display_path
+from handouts.layout.flowables import Builder, contact_links
+from handouts.layout.fonts import load_fonts
+from handouts.layout.images import Picture, load_picture
+from handouts.layout.styles import Scale, fit_steps, make_styles
+from handouts.layout.theme import resolve_theme
+from handouts.model.clinic import ClinicProfile, blank_template_fields, load_clinic
+from handouts.model.content import SLUG, Exercise, Handout
+from handouts.model.labels import Labels, load_labels
+from handouts.model.layout import Layout, load_layout
+from handouts.model.schema import validate
+from handouts.model.yamlfile import Document, load
+from handouts.pdf.document import PageInfo, Rendered, body_width, count_pages, render_pdf
+from handouts.reuse.replay import Seed, collect_chars, neutral_theme
+from handouts.text.rendering import RenderedHandout, check_texts, render_handout
+from handouts.text.templating import escape_text, plain
 
 PAPERS = ("letter", "a4")
 
@@ -201,7 +201,7 @@ def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: H
     c = clinic.clinic
     contacts = [f"{labels.phone} {c.phone}", c.email, c.website.removeprefix("https://").rstrip("/")]
     links = contact_links(c)
-    urls = [links[c.phone], links[c.email], c.website]
+    urls: list[str | None] = [links[c.phone], links[c.email], c.website]
     if len(contacts) + 1 <= layout.header.height / (layout.type.small * 1.25):
         contacts.append(c.hours)
         urls.append(None)
@@ -234,7 +234,10 @@ def make_flowables(h: Handout, clinic: ClinicProfile | None, styles, labels: Lab
 def _layout_problem(exc: Exception, file) -> HandoutError:
     if isinstance(exc, LayoutError):
         return HandoutError(Problem(f"a block is too large to fit on one page ({_one_line(exc)[:120]})", file))
-    return HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})", file))
+    if str(exc).startswith(("xml parser error", "paraparser:")):   # reportlab's paragraph markup parser
+        return HandoutError(Problem(f"the text has markup reportlab cannot read ({_one_line(exc)[:200]})", file))
+    return HandoutError(Problem(f"reportlab could not lay out this handout ({type(exc).__name__}: "
+                                f"{_one_line(exc)[:200]})", file))
 
 
 def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme) -> int:
@@ -309,7 +312,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     width = body_width(layout, paper)
     steps = fit_steps(layout)
     tried: dict[int, tuple] = {}  # step -> (pages, fill of the last page, body size)
-    drawn: dict[int, object] = {}  # step -> Rendered, for the steps rendered in full
+    drawn: dict[int, Rendered] = {}  # step -> Rendered, for the steps rendered in full
     replays: dict[int, int] = {}   # step -> drawings replayed in its rendering
 
     def fits(i: int, draw: bool) -> bool:
@@ -386,16 +389,18 @@ def remove_stale_temps(path: Path) -> None:
             pass
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written file."""
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write to a temporary file in the same folder, then rename: never a half-written file.
+    sync: the bytes reach the disk before the rename (a batch syncs once for all its files instead)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from handouts import pdfcheck
 from handouts.build import Project, build_handout
+from handouts.pdf import pdfcheck
 
 REPO = Path(__file__).resolve().parent.parent
 LONG = ("Walking is one of the best things you can do for nerve pain in your leg. Start with a short walk "
@@ -185,7 +185,7 @@ def test_a_paragraph_split_across_pages_is_one_element(sink):
     split = [(e, mcrs) for e, _, mcrs, _ in elems if str(e.S) == "/P" and len({p for p, _ in mcrs}) > 1]
     assert split, "expected the long paragraph to run onto the next page"
     texts = dict(((p, m), t) for p, m, t in _all_pieces(pdf))
-    for e, mcrs in split:
+    for _, mcrs in split:
         joined = norm(" ".join(texts[m] for m in mcrs))
         assert joined == norm(LONG)
 
@@ -341,7 +341,7 @@ def test_every_font_is_embedded(shipped, sink):
 
 
 def test_archive_option_makes_pdf_a_2b_as_well(tmp_path):
-    from handouts.cli import main
+    from handouts.cli.main import main
     out = tmp_path / "out"
     assert main(["--root", str(REPO), "build", "--handout", "prevention", "--archive", "--out", str(out)]) == 0
     path = out / "example" / "en" / "letter" / "standard" / "hamstring-nerve-pain-prevention.pdf"
@@ -371,7 +371,7 @@ def test_qpdf_finds_no_damage(sink, tmp_path):
 
 # -- packets keep each handout's structure ------------------------------------------------------------------
 def test_a_packet_is_tagged_with_one_part_per_handout(shipped):
-    from handouts.packet import merge
+    from handouts.pdf.packet import merge
     parts = [b.pdf for n, b in shipped if n.startswith("en/") and n.endswith("standard/letter")]
     data, pages = merge(parts, "New patient packet")
     assert pdfcheck.check(data) == []
@@ -391,8 +391,8 @@ def test_a_packet_is_tagged_with_one_part_per_handout(shipped):
     ("+44 20 7946 0018", "+1", "tel:+442079460018"),      # already international: left alone
 ])
 def test_tap_to_call_link_uses_the_country_code(phone, country, expected):
-    from handouts.clinic import Clinic
-    from handouts.flowables import contact_links
+    from handouts.layout.flowables import contact_links
+    from handouts.model.clinic import Clinic
     fields = dict(name="A", logo="logo.png", address="1 Road", phone=phone, email="a@b.org",
                   website="https://b.org", hours="9-5")
     if country:

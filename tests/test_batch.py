@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts import incremental
-from handouts.batch import run_plan
+from handouts.batch.manifest import load_manifest
+from handouts.batch.run import run_plan
 from handouts.build import Project
-from handouts.cli import main
+from handouts.cli.main import main
 from handouts.errors import HandoutError
-from handouts.manifest import load_manifest
+from handouts.reuse import incremental
 
 REPO = Path(__file__).resolve().parent.parent
 EN = Path("content/hamstring-nerve-pain/en")
@@ -25,7 +25,7 @@ EN = Path("content/hamstring-nerve-pain/en")
 def frozen_sources(tmp_path, monkeypatch):
     """Other people edit handouts/*.py while tests run; hash a snapshot so the generator hash holds still."""
     snapshot = tmp_path / "sources"
-    shutil.copytree(Path(incremental.__file__).parent, snapshot, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(incremental.__file__).parent.parent, snapshot, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(incremental.Hasher, "sources", snapshot)
     return snapshot
 
@@ -171,7 +171,7 @@ def test_incremental_skip_and_rebuild_for_each_input(proj, monkeypatch, frozen_s
     # fonts: a different font file means a rebuild
     fonts = proj / "fonts"
     shutil.copytree(incremental.Hasher(proj).root / "layouts", fonts)  # any folder we can fill
-    from handouts import fonts as fontmod
+    from handouts.layout import fonts as fontmod
     real = fontmod.font_folder()
     for _, name in fontmod.FACES.values():
         shutil.copy(real / name, fonts / name)
@@ -285,7 +285,7 @@ def test_each_worker_keeps_to_one_handout_while_it_lasts():
     """Batch scheduling: a worker stays with one (handout, language, layout, paper) group, so its
     caches stay warm; when no group is left for it alone it helps with the largest, and every task
     is handed out exactly once."""
-    from handouts.batch import Queues
+    from handouts.batch.run import Queues
     tasks = [(i, key) for i, key in enumerate("AAAAABBBCC")]
     queues = Queues(tasks, group=lambda task: task[1])
     got = {"w1": [], "w2": []}
@@ -302,7 +302,7 @@ def test_each_worker_keeps_to_one_handout_while_it_lasts():
 
 
 def test_a_worker_with_nothing_of_its_own_helps_from_the_far_end():
-    from handouts.batch import Queues
+    from handouts.batch.run import Queues
     tasks = [(i, key) for i, key in enumerate("AAAAAB")]
     queues = Queues(tasks, group=lambda task: task[1])
     assert queues.take("w1") == (0, "A")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts.cli import main
+from handouts.cli.main import main
 
 CLINIC_NAME = "Riverside Physiotherapy & Sports Care"
 PHONE = "(217) 555-0142"

@@ -194,7 +194,7 @@ def test_rule_yaml_safe_loading_only():
                        "yaml.load_all("):
             assert unsafe not in text, f"handouts/{name} uses {unsafe}"
     from handouts.errors import HandoutError
-    from handouts.yamlfile import parse
+    from handouts.model.yamlfile import parse
     with pytest.raises(HandoutError, match="could not determine a constructor"):
         parse("a: !!python/object/apply:os.system ['echo pwned']\n", "x.yaml")
     with pytest.raises(HandoutError, match="could not determine a constructor"):
@@ -206,7 +206,7 @@ def test_rule_alias_expansion_is_bounded():
     import time
 
     from handouts.errors import HandoutError
-    from handouts.yamlfile import parse
+    from handouts.model.yamlfile import parse
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 12):
         prev, cur = chr(96 + i), chr(97 + i)
@@ -234,7 +234,7 @@ def test_rule_templates_are_sandboxed(template):
     """No dunder or private attributes, no globals, no loops or calls: each is a problem, never a value."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    from handouts.templating import Renderer, make_environment
+    from handouts.text.templating import Renderer, make_environment
     env = make_environment()
     assert isinstance(env, SandboxedEnvironment)
     renderer = Renderer(env, {"clinic": {"name": "Demo", "phone": "1"}, "handout": {"title": "T"}})
@@ -250,9 +250,9 @@ def test_rule_ids_and_output_names_are_slugs(tmp_path: Path):
     """Handout, layout and clinic ids given on the command line are slugs; every output path the CLI
     makes stays inside the output folder; a content file whose name is not a slug is refused."""
     from handouts.build import Project
-    from handouts.cli import Item
+    from handouts.cli.main import Item
     from handouts.errors import HandoutError
-    from handouts.layout import load_layout
+    from handouts.model.layout import load_layout
     project_dir = copy_project(tmp_path / "project")
     project = Project(project_dir)
     for bad in ("../x", "/etc/passwd", "a/b", "A", "a b", "..", "", "a\\b", "a.pdf", "-a", "a--b"):
@@ -276,9 +276,9 @@ def test_rule_ids_and_output_names_are_slugs(tmp_path: Path):
 
 
 def test_rule_logos_only_from_the_clinic_folder_with_limits(tmp_path: Path):
-    from handouts import images
     from handouts.errors import HandoutError
-    from handouts.yamlfile import parse
+    from handouts.layout import images
+    from handouts.model.yamlfile import parse
     assert images.MAX_BYTES <= 5_000_000 and images.MAX_PIXELS <= 25_000_000
     project = copy_project(tmp_path / "project")
     folder = project / "clinics/demo"
@@ -298,10 +298,11 @@ def test_rule_no_network_access(tmp_path: Path, monkeypatch):
     whole build with URLs in the content opens no socket."""
     import socket
 
-    import handouts.build  # noqa: F401  (import everything that might touch rl_config)
-    import handouts.cli  # noqa: F401
     from reportlab import rl_config
     from reportlab.lib.utils import rlUrlRead
+
+    import handouts.build  # noqa: F401  (import everything that might touch rl_config)
+    import handouts.cli.main  # noqa: F401
     assert not rl_config.trustedHosts
     for name, text in _sources().items():
         assert "trustedHosts" not in text and "trustedSchemes" not in text, f"handouts/{name} changes URL trust"
@@ -335,7 +336,7 @@ def test_rule_fonts_only_from_the_package(tmp_path: Path):
     from pypdf import PdfReader
     from reportlab.pdfbase import pdfmetrics
 
-    from handouts.fonts import FACES, font_folder, load_fonts
+    from handouts.layout.fonts import FACES, font_folder, load_fonts
     fonts = load_fonts()
     folder = font_folder().resolve()
     assert all(Path(f).resolve().is_relative_to(folder) for f in fonts.files)

@@ -5,10 +5,10 @@ import pytest
 
 from handouts import build as B
 from handouts.build import Project, make_flowables
-from handouts.document import count_pages, render_pdf
-from handouts.fonts import load_fonts
-from handouts.styles import fit_steps, make_styles
-from handouts.theme import resolve_theme
+from handouts.layout.fonts import load_fonts
+from handouts.layout.styles import fit_steps, make_styles
+from handouts.layout.theme import resolve_theme
+from handouts.pdf.document import count_pages, render_pdf
 
 
 @pytest.mark.parametrize("layout_id", ["standard", "large-print"])

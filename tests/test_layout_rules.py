@@ -3,13 +3,18 @@ piece, tracker day labels never break inside a word, exercise cautions are a lis
 line of `check` survives a handout with no countable words."""
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from handouts.build import Project
-from handouts.cli import _reading
-from handouts.rendering import RenderedHandout
+from handouts.cli.main import _reading, main
+from handouts.layout.fonts import load_fonts
+from handouts.text.rendering import RenderedHandout, render_handout
+from handouts.text.templating import plain
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,16 +40,6 @@ def test_reading_level_with_words_still_scored():
 
 
 # -- the shipped handouts, built once for every language, paper and layout -----------------------------
-import re
-import shutil
-
-from pypdf import PdfReader
-
-from handouts.cli import main
-from handouts.fonts import load_fonts
-from handouts.rendering import render_handout
-from handouts.templating import plain
-
 COMBOS = [(lang, paper, layout) for lang in ("en", "es") for paper in ("letter", "a4")
           for layout in ("standard", "large-print")]
 

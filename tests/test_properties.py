@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import sys
-import unicodedata
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from kit import PROJECT, REPO, copy_project  # noqa: E402
 sys.path.insert(0, str(REPO))
 from handouts.build import Project, build_handout  # noqa: E402
 from handouts.errors import HandoutError  # noqa: E402
-from handouts.fonts import load_fonts  # noqa: E402
+from handouts.layout.fonts import load_fonts  # noqa: E402
 
 CONTENT = "content/demo/en/sample.yaml"
 CLINIC = "clinics/demo/clinic.yaml"

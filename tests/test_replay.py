@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from handouts import build as B
 from handouts.build import Project
-from handouts.replay import _STANDINS, _ops, neutral_theme
-from handouts.theme import resolve_theme
+from handouts.layout.theme import resolve_theme
+from handouts.reuse.replay import _STANDINS, _ops, neutral_theme
 
 OTHER = {"name": "Lakeside Ünited Spine & Sports Clinic", "primary": "#5A1E6B", "accent": "#7A3B00",
          "phone": "(312) 555-0199"}

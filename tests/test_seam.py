@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import handouts
-from handouts.seam import check_reportlab
+from handouts.pdf.seam import check_reportlab
 
 PACKAGE = Path(handouts.__file__).parent
 REPO = PACKAGE.parent
@@ -58,7 +58,7 @@ sys.stdout.write(out.getvalue().hex())
 USE_HANDOUTS = r'''
 import tempfile, pathlib, shutil
 from handouts.build import Project, build_handout
-from handouts.fonts import load_fonts
+from handouts.layout.fonts import load_fonts
 load_fonts()
 p = Project(pathlib.Path(REPO))
 hf = next(h for h in p.select(None, "en") if h.id == "exercises")
@@ -166,3 +166,53 @@ def test_an_unsupported_reportlab_is_refused_with_the_version_found(version):
 @pytest.mark.parametrize("version", ["5.0.1", "5.1.0", "5.1.9"])
 def test_supported_reportlab_versions_are_accepted(version):
     check_reportlab(version)
+
+
+def _imports(path: Path, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and ast.unparse(node.test) == "TYPE_CHECKING" for n in ast.walk(node)}
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found = set()
+    for node in nodes:
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("handouts"):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("handouts"))
+    return found
+
+
+def test_no_import_cycles_between_modules():
+    """Every import, including those inside functions: a cycle broken only by importing late is
+    still a cycle. The package folders follow the pipeline; modules depend one way."""
+    modules = {name: PACKAGE.parent / (name.replace(".", "/") + ".py") for name in _modules()}
+    modules = {n: p if p.exists() else p.with_suffix("") / "__init__.py" for n, p in modules.items()}
+    graph = {n: {m for m in _imports(p, False) if m in modules and m != n} for n, p in modules.items()}
+    state: dict[str, int] = {}
+
+    def visit(n, path):
+        state[n] = 1
+        for m in sorted(graph[n]):
+            if state.get(m) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(path[path.index(m):] + [m]))
+            if m not in state:
+                visit(m, path + [m])
+        state[n] = 2
+
+    for n in sorted(graph):
+        if n not in state:
+            visit(n, [n])
+
+
+def test_importing_handouts_modules_changes_no_other_library():
+    """Importing every module of the package leaves reportlab's settings and font defaults as they were."""
+    code = ("from reportlab import rl_config\nfrom reportlab.graphics.shapes import STATE_DEFAULTS\n"
+            "before = (dict(vars(rl_config)), dict(STATE_DEFAULTS))\n"
+            + "".join(f"import {m}\n" for m in _modules())
+            + "after = (dict(vars(rl_config)), dict(STATE_DEFAULTS))\n"
+              "print([k for k in set(before[0]) | set(after[0]) if before[0].get(k) is not after[0].get(k)"
+              " and not k.startswith('__')], before[1] == after[1])\n")
+    assert _run(code).strip() == "[] True"

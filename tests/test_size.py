@@ -9,8 +9,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 
-from handouts.cli import main
-from handouts.seam import Canvas  # the generator's canvas: its images re-encoded
+from handouts.cli.main import main
+from handouts.pdf.seam import Canvas  # the generator's canvas: its images re-encoded
 
 
 def build(project, name="exercises"):
@@ -120,7 +120,7 @@ def test_many_objects_go_into_several_object_streams(project, monkeypatch):
     here) is still whole: every object readable, the structure tree intact."""
     from pypdf import PdfReader
 
-    from handouts import pdfcheck, pdfwrite
+    from handouts.pdf import pdfcheck, pdfwrite
     monkeypatch.setattr(pdfwrite, "PER_STREAM", 40)
     path = build(project, "overview")
     pdf = pikepdf.open(path)

@@ -20,9 +20,9 @@ from kit import CORPORA, REPO, copy_project  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 
-from handouts.cli import main  # noqa: E402
+from handouts.cli.main import main  # noqa: E402
 from handouts.errors import HandoutError  # noqa: E402
-from handouts.yamlfile import parse  # noqa: E402
+from handouts.model.yamlfile import parse  # noqa: E402
 
 SUITE = CORPORA / "yaml-test-suite"
 CASES = sorted(SUITE.rglob("in.yaml")) if SUITE.is_dir() else []

@@ -1,0 +1,28 @@
+"""The command's entry point: `generate.py` and the `handouts` console script.
+
+Importing the generator (reportlab, pydantic) takes a few tenths of a second; Ctrl-C in that
+window, or before the command's own handler is in place, must still end with one line, not a traceback.
+Nothing has been written by then.
+"""
+import sys
+
+INTERRUPTED = "interrupted before anything was written"
+
+
+def _ignore_interrupts() -> None:
+    """The work is over (done, failed or stopped): a late Ctrl-C must not turn the exit into a signal."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def main(argv: list[str] | None = None) -> int:
+    code = 130
+    try:
+        try:
+            from handouts.cli.main import main as run
+            code = run(argv)
+        finally:
+            _ignore_interrupts()
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+    return code

@@ -1,0 +1,211 @@
+"""Command line: a thin layer over handouts.build. Exit 0 ok, 1 bad input, 2 usage."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.build import PAPERS, HandoutFile, Project, build_handout, write_atomic
+from handouts.errors import HandoutError, Problem, display_path
+from handouts.layout.fonts import load_fonts
+from handouts.text.readability import measure
+from handouts.text.rendering import RenderedHandout, render_handout
+
+EXAMPLE_CLINIC = "example"
+
+
+@dataclass(frozen=True)
+class Item:
+    clinic: Path
+    handout: HandoutFile
+    layout: str
+    paper: str
+
+    def output(self, out: Path) -> Path:
+        h = self.handout
+        return out / self.clinic.name / h.language / self.paper / self.layout / f"{h.name}.pdf"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="generate.py", description="Make branded, printable patient handouts (PDF) from YAML content. "
+        "With no command: build every handout in content/ for the example clinic into output/.")
+    p.add_argument("--root", type=Path, default=Path("."), help="project folder with content/, layouts/, "
+                   "clinics/ (default: the current folder)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="build chosen handouts for one clinic",
+                       description="Build chosen handouts for one clinic. Writes "
+                       "OUT/<clinic>/<lang>/<paper>/<layout>/<handout>.pdf.")
+    b.add_argument("--clinic", type=Path, default=None, help="clinic folder (default: clinics/example)")
+    b.add_argument("--handout", nargs="+", metavar="ID", help="handout ids (default: every handout in the language)")
+    b.add_argument("--lang", default="en", help="language code (default: en)")
+    b.add_argument("--paper", choices=PAPERS, default="letter", help="paper size (default: letter)")
+    b.add_argument("--layout", default="standard", help="layout id from layouts/ (default: standard)")
+    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    b.add_argument("--archive", action="store_true", help="also make each PDF archival (PDF/A-2b); every "
+                   "handout is a tagged PDF/UA-1 file either way")
+    c = sub.add_parser("check", help="validate every file and check page budgets and reading levels",
+                       description="Validate every content, layout and clinic file; fit every handout in every "
+                       "paper and layout for the example clinic; measure reading levels. Exit 1 on any problem.")
+    c.add_argument("--clinic", type=Path, default=None, help="clinic to fit with (default: clinics/example)")
+    sub.add_parser("list", help="list handouts, layouts and clinics",
+                   description="List the handouts, layouts and clinics in the project.")
+    from handouts.batch import run as batch  # noqa: E402  (issue #4: batch and packet commands)
+    from handouts.pdf import packet
+    batch.add_command(sub)
+    packet.add_command(sub)
+    return p
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+
+
+def _build_items(project: Project, items: list[Item], out: Path, archive: bool = False) -> int:
+    problems: list[Problem] = []
+    for item in items:
+        try:
+            built = build_handout(project, project.clinic(item.clinic), item.handout, item.layout, item.paper,
+                                  archive)
+            target = item.output(out)
+            try:
+                write_atomic(target, built.pdf)
+            except OSError as exc:
+                raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(target))) from None
+            print(f"{display_path(target)}  ({built.pages} of {built.budget} pages, body {built.body_size:g} pt)")
+        except HandoutError as exc:
+            new = [p for p in exc.problems if p not in problems]
+            _report(new)
+            problems += new
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}; nothing was written for the "
+              "handouts above that failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_default(project: Project) -> int:
+    clinic = project.clinics_dir / EXAMPLE_CLINIC
+    items = [Item(clinic, hf, layout, paper)
+             for hf in project.handout_files() for layout in project.layout_ids() for paper in PAPERS]
+    if not items:
+        raise HandoutError(Problem("no handouts found", display_path(project.content_dir)))
+    return _build_items(project, items, project.root / "output")
+
+
+def cmd_build(project: Project, args) -> int:
+    clinic = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
+    project.layout(args.layout)
+    files = project.select(args.handout, args.lang)
+    return _build_items(project, [Item(clinic, hf, args.layout, args.paper) for hf in files], args.out,
+                        args.archive)
+
+
+def _reading(rendered: RenderedHandout) -> tuple[str, bool]:
+    """Reading level of the words a patient reads, against the handout's target. A handout with no
+    countable words has no score ("n/a"), which is not counted as missing the target."""
+    h = rendered.handout
+    score = measure(rendered.texts, h.language)
+    target = h.reading_level
+    if score.language == "en":  # Flesch-Kincaid grade; other languages: reading ease
+        limit = target.max_grade if target.max_grade is not None else 6
+        if score.grade is None:
+            return f"grade  n/a (max {limit:g}), {score.hard_words} long words", True
+        return f"grade {score.grade:4.1f} (max {limit:g}), {score.hard_words} long words", score.grade <= limit
+    limit = target.min_ease if target.min_ease is not None else 70
+    if score.ease is None:
+        return f"ease   n/a (min {limit:g}), {score.hard_words} long words", True
+    return f"ease {score.ease:5.1f} (min {limit:g}), {score.hard_words} long words", score.ease >= limit
+
+
+def cmd_check(project: Project, args) -> int:
+    problems: list[Problem] = []
+
+    def attempt(fn, *a):
+        try:
+            return fn(*a)
+        except HandoutError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+            return None
+
+    layouts = [lid for lid in project.layout_ids() if attempt(project.layout, lid)]
+    clinics = [f for f in project.clinic_folders() if attempt(project.clinic, f)]
+    for lang in project.languages():
+        attempt(project.labels, lang)
+    clinic_dir = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
+    clinic = attempt(project.clinic, clinic_dir)
+    combos = [(layout, paper) for layout in layouts for paper in PAPERS]
+    print(f"{'handout':34} {'lang':4} " + " ".join(f"{layout + '/' + paper:>20}" for layout, paper in combos)
+          + "  reading level")
+    from handouts.pdf import pdfcheck  # pikepdf: only `check` reads PDFs back, so other commands start without it
+    for hf in project.handout_files():
+        if not attempt(project.handout, hf) or clinic is None:
+            continue
+        cells, reading, ok = [], "", True
+        for layout, paper in combos:
+            built = attempt(build_handout, project, clinic, hf, layout, paper)
+            if built is None:
+                cells.append(f"{'TOO LONG':>20}")
+                continue
+            cells.append(f"{built.pages}/{built.budget} pages {built.body_size:5.2f}pt".rjust(20))
+            problems.extend(Problem(f"tagged PDF ({layout}, {paper}): {p}", display_path(hf.path))
+                            for p in pdfcheck.check(built.pdf))
+        handout, doc = project.handout(hf)
+        rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts())
+        if rendered is not None:
+            reading, ok = _reading(rendered)
+        if reading and not ok:
+            problems.append(doc.problem(("reading_level",), f"reading level misses its target: {reading}"))
+        print(f"{hf.name:34} {hf.language:4} {' '.join(cells)}  {reading}{'' if ok else '  <- too hard'}")
+    print(f"{len(project.handout_files())} handouts, {len(layouts)} layouts, {len(clinics)} clinics checked")
+    if problems:
+        _report(problems)
+        return 1
+    return 0
+
+
+def cmd_list(project: Project) -> int:
+    print("handouts:")
+    for hf in project.handout_files():
+        print(f"  {hf.name:36} {hf.language}  {display_path(hf.path)}")
+    print("layouts:")
+    for lid in project.layout_ids():
+        try:
+            layout, _ = project.layout(lid)
+            print(f"  {lid:20} {layout.description}")
+        except HandoutError:
+            print(f"  {lid:20} (invalid: run check)")
+    print("clinics:")
+    for folder in project.clinic_folders():
+        try:
+            print(f"  {folder.name:20} {project.clinic(folder).clinic.name}")
+        except HandoutError:
+            print(f"  {folder.name:20} (invalid: run check)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    project = Project(args.root)
+    try:
+        if args.command is None:
+            return cmd_default(project)
+        if args.command == "build":
+            return cmd_build(project, args)
+        if args.command == "check":
+            return cmd_check(project, args)
+        if args.command == "batch":
+            from handouts.batch.run import cmd_batch
+            return cmd_batch(project, args)
+        if args.command == "packet":
+            from handouts.pdf.packet import cmd_packet
+            return cmd_packet(project, args)
+        return cmd_list(project)
+    except HandoutError as exc:
+        _report(exc.problems)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; no half-written files were left", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Stage 4: rendered blocks -> styled reportlab flowables (theme, styles, fonts, pictures)."""

@@ -1,0 +1,1 @@
+"""Stage 1-2: YAML with line marks -> validated, typed models (content, clinic, layout, labels)."""

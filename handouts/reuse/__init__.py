@@ -1,0 +1,1 @@
+"""What a batch reuses: bounded caches, replayed drawings, incremental rebuild state."""

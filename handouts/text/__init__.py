@@ -1,0 +1,1 @@
+"""Stage 3: typed content -> rendered text (sandboxed jinja2, escaped), and its reading level."""
