@@ -19,11 +19,14 @@ XObjects, font subsets and compressed font streams (same inputs, same bytes).
 """
 from __future__ import annotations
 
+import re
 import zlib
+from collections import OrderedDict
 from contextlib import nullcontext
 from weakref import WeakKeyDictionary
 
 import reportlab
+from reportlab import rl_config
 from reportlab.graphics import shapes as _shapes
 from reportlab.lib import utils as _utils
 from reportlab.lib.boxstuff import aspectRatioFix
@@ -205,6 +208,23 @@ class Table(Tagged, _tables.Table):
         self.__dict__.setdefault("made_styles", []).append(list(cmds))
         self.__dict__.pop("made_key", None)
         return super().setStyle(tblstyle)
+
+    def wrap(self, availWidth, availHeight):
+        """A table is wrapped two or three times at the same width (by its KeepTogether group, then by
+        the frame, with less height), and reportlab measures every row again each time (every cell's
+        paragraphs broken again, under a longer width history). The rows do not depend on the height
+        offered unless they overflow it, so once every row has been measured at a width, another wrap
+        at that width with at least that much height, with the same cells, gives the same answer."""
+        memo = self.__dict__.get("wrapped_at")
+        if memo is not None and memo[0] == availWidth and availHeight >= memo[1] and memo[2] is self._cellvalues:
+            self.availWidth = availWidth
+            return self._width, self._height
+        result = super().wrap(availWidth, availHeight)
+        if getattr(self, "_hmax", None) == self._nrows and type(self).wrap is Table.wrap:
+            self.__dict__["wrapped_at"] = (availWidth, self._height, self._cellvalues)
+        else:
+            self.__dict__.pop("wrapped_at", None)
+        return result
 
     def _drawBkgrnd(self):
         with _artifact(self.canv):
@@ -467,9 +487,65 @@ def _encoded(f, content):
     return hit
 
 
+_TEXT: dict = {}
+_PDFNAMES: dict = {}
+_PDFDOC_GAP = re.compile("[\x18-\x1f]")  # the only ASCII characters PDFDocEncoding spells otherwise
+
+
+def _text(x: str) -> bytes:
+    """pdfdoc.pdfdocEnc(x), remembered: ASCII (nearly every name and string written) taken straight."""
+    hit = _TEXT.get(x)
+    if hit is None:
+        hit = x.encode("ascii") if x.isascii() and not _PDFDOC_GAP.search(x) else pdfdoc.pdfdocEnc(x)
+        remember(_TEXT, x, hit, 4096)
+    return hit
+
+
+def _name(key: str) -> bytes:
+    hit = _PDFNAMES.get(key)
+    if hit is None:
+        hit = remember(_PDFNAMES, key, _text(pdfdoc.PDFName(key)), 4096)
+    return hit
+
+
+def _format(e, doc) -> bytes:
+    """pdfdoc.format(e, doc) for a value inside an object: the same bytes, with plain values,
+    dictionaries and arrays (~1,000 a handout) written here without reportlab's dispatch per value."""
+    t = type(e)
+    if t is str:
+        return _text(e)
+    if t is int or t is float:
+        return pdfdoc.fp_str(e).encode("ascii")
+    if t is bytes:
+        return e
+    if t is pdfdoc.PDFDictionary and not e.__dict__.keys() - {"dict"}:
+        d = e.dict
+        keys = list(d)
+        if not all(type(k) is str for k in keys):
+            return pdfdoc.format(e, doc)
+        if not isinstance(d, OrderedDict):
+            keys.sort()
+        items = [_name(k) + b" " + _format(d[k], doc) for k in keys]
+        if rl_config.pdfMultiLine:
+            return b"<<\n" + b"\n ".join(items) + b"\n>>"
+        for i in reversed(range(6, len(items), 6)):
+            items.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"
+    if t is pdfdoc.PDFArray and not e.__dict__.keys() - {"sequence"}:
+        items = [_format(x, doc) for x in e.sequence]
+        if rl_config.pdfMultiLine:
+            return b"[ " + b"\n ".join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+    return pdfdoc.format(e, doc)
+
+
 def format_object(obj, doc) -> bytes:
     """A top-level object as reportlab formats it, except streams: no ASCII85 (reportlab's page
     contents ask for it by default), and one filter written as a name, not a one-element array."""
+    if type(obj) in (pdfdoc.PDFDictionary, pdfdoc.PDFArray) and not rl_config.pdfComments:
+        return _format(obj, doc)
     if type(obj) is not pdfdoc.PDFStream or obj.content is None:
         return pdfdoc.format(obj, doc, toplevel=1)
     d = obj.dictionary.dict
