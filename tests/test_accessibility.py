@@ -336,7 +336,7 @@ def test_every_font_is_embedded(shipped, sink):
     for name, built in shipped + [("sink", sink)]:
         pdf = pikepdf.open(io.BytesIO(built.pdf))
         for page in pdf.pages:
-            for font in page.Resources.Font.values():
+            for _, font in page.Resources.Font.items():
                 assert "/FontFile2" in font.FontDescriptor, (name, str(font.BaseFont))
 
 

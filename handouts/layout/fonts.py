@@ -4,7 +4,10 @@ reportlab silently drops glyphs a font lacks; we refuse instead, naming the char
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +57,55 @@ def font_folder() -> Path:
     return Path(str(resources.files("fontpkg_atkinson_hyperlegible") / "files"))
 
 
+RECIPE = "1"   # change when slim_font's options change: cached fonts made the old way are not used
+
+
+def cache_folder() -> Path:
+    """Where de-hinted fonts are kept between runs: HANDOUTS_CACHE_DIR, else the user's cache."""
+    given = os.environ.get("HANDOUTS_CACHE_DIR", "").strip()
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base) / "handouts"
+
+
+def slimmed(path: Path) -> bytes:
+    """slim_font(path), made once per machine: fontTools takes ~0.2 s a face, every process.
+
+    Kept in cache_folder()/fonts under a hash of the font file, the fontTools version and RECIPE,
+    each file its content's sha256 then the font. A file that does not match its hash (cut short,
+    damaged) is made again; the cache is written atomically (temporary file, rename), so runs at the
+    same time each write the same bytes whole; a cache that cannot be written is skipped."""
+    import hashlib
+
+    from fontTools import version as fonttools_version
+
+    raw = path.read_bytes()
+    key = hashlib.sha256(b"%s\0%s\0" % (RECIPE.encode(), fonttools_version.encode()) + raw).hexdigest()
+    target = cache_folder() / "fonts" / f"{path.stem}-{key[:32]}.bin"
+    try:
+        kept = target.read_bytes()
+        if len(kept) > 32 and hashlib.sha256(kept[32:]).digest() == kept[:32]:
+            return kept[32:]
+    except OSError:
+        pass
+    data = slim_font(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass   # a read-only home, a full disk: this run makes the fonts itself, as before
+    return data
+
+
 def slim_font(path: Path) -> bytes:
     """The font without its TrueType hinting, glyph names or layout tables, as bytes.
 
@@ -91,7 +143,7 @@ def load_fonts() -> FontSet:
         files.append(path)
         # asciiReadable=0: subsets hold only the glyphs a handout uses, not all of printable ASCII
         # source: where it came from (reportlab names it after the file object)
-        font = TTFont(name, io.BytesIO(slim_font(path)), source=str(path), asciiReadable=0)
+        font = TTFont(name, io.BytesIO(slimmed(path)), source=str(path), asciiReadable=0)
         font.register()
         cmap = set(font.face.charToGlyph.keys())
         covered = cmap if covered is None else covered & cmap
