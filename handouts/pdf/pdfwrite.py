@@ -4,7 +4,7 @@ reportlab writes every object as `N 0 obj ... endobj` with a classic cross-refer
 handout has some 350 small objects (structure elements, annotations, font dictionaries), so that
 layout is ~20 KB larger than it need be. Here every object that is not a stream goes into a
 Flate-compressed object stream (one per 10,000 objects: one for a handout), indexed by a compressed
-cross-reference stream (ISO 32000-1 7.5.7 and 7.5.8); streams are written by seam.format_object. The objects' text is reportlab's own:
+cross-reference stream (ISO 32000-1 7.5.7 and 7.5.8); streams are written by format_object below. The objects' text is reportlab's own:
 only the file around them differs. The file ID is the MD5 of the objects, so identical inputs give
 identical bytes.
 
@@ -14,13 +14,16 @@ This replaces a round trip through qpdf (pikepdf), which parsed the whole file a
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import types
 import zlib
+from collections import OrderedDict
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
-from handouts.pdf.seam import format_object
+from handouts.reuse.cache import remember
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 PER_STREAM = 10_000
@@ -83,3 +86,101 @@ def _number(doc, ref) -> int:
 def install(doc) -> None:
     """Make this reportlab PDFDocument write itself with packed_format."""
     doc.format = types.MethodType(packed_format, doc)
+
+
+# -- formatting objects: reportlab's text, without its per-value dispatch, ASCII85 or filter arrays --
+_ENCODED: dict = {}
+
+
+def _encoded(f, content):
+    """f.encode(content), remembered for the font files and their maps: every handout embeds the
+    same few subsets, deflated again each time (page contents differ and just pass through)."""
+    if not isinstance(content, bytes) or len(content) < 1024:
+        return f.encode(content)
+    key = (f.pdfname, content)
+    hit = _ENCODED.pop(key, None)
+    if hit is None:
+        hit = f.encode(content)
+    _ENCODED[key] = hit                 # most recent last: page contents age out, fonts stay
+    while len(_ENCODED) > 64:
+        del _ENCODED[next(iter(_ENCODED))]
+    return hit
+
+
+_TEXT: dict = {}
+_PDFNAMES: dict = {}
+_PDFDOC_GAP = re.compile("[\x18-\x1f]")  # the only ASCII characters PDFDocEncoding spells otherwise
+
+
+def _text(x: str) -> bytes:
+    """pdfdoc.pdfdocEnc(x), remembered: ASCII (nearly every name and string written) taken straight."""
+    hit = _TEXT.get(x)
+    if hit is None:
+        hit = x.encode("ascii") if x.isascii() and not _PDFDOC_GAP.search(x) else pdfdoc.pdfdocEnc(x)
+        remember(_TEXT, x, hit, 4096)
+    return hit
+
+
+def _name(key: str) -> bytes:
+    hit = _PDFNAMES.get(key)
+    if hit is None:
+        hit = remember(_PDFNAMES, key, _text(pdfdoc.PDFName(key)), 4096)
+    return hit
+
+
+def _format(e, doc) -> bytes:
+    """pdfdoc.format(e, doc) for a value inside an object: the same bytes, with plain values,
+    dictionaries and arrays (~1,000 a handout) written here without reportlab's dispatch per value."""
+    t = type(e)
+    if t is str:
+        return _text(e)
+    if t is int or t is float:
+        return pdfdoc.fp_str(e).encode("ascii")
+    if t is bytes:
+        return e
+    if t is pdfdoc.PDFDictionary and not e.__dict__.keys() - {"dict"}:
+        d = e.dict
+        keys = list(d)
+        if not all(type(k) is str for k in keys):
+            return pdfdoc.format(e, doc)
+        if not isinstance(d, OrderedDict):
+            keys.sort()
+        items = [_name(k) + b" " + _format(d[k], doc) for k in keys]
+        if rl_config.pdfMultiLine:
+            return b"<<\n" + b"\n ".join(items) + b"\n>>"
+        for i in reversed(range(6, len(items), 6)):
+            items.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"
+    if t is pdfdoc.PDFArray and not e.__dict__.keys() - {"sequence"}:
+        items = [_format(x, doc) for x in e.sequence]
+        if rl_config.pdfMultiLine:
+            return b"[ " + b"\n ".join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+    return pdfdoc.format(e, doc)
+
+
+def format_object(obj, doc) -> bytes:
+    """A top-level object as reportlab formats it, except streams: no ASCII85 (reportlab's page
+    contents ask for it by default), and one filter written as a name, not a one-element array."""
+    if type(obj) in (pdfdoc.PDFDictionary, pdfdoc.PDFArray) and not rl_config.pdfComments:
+        return _format(obj, doc)
+    if type(obj) is not pdfdoc.PDFStream or obj.content is None:
+        return pdfdoc.format(obj, doc, toplevel=1)
+    d = obj.dictionary.dict
+    given = d.get("Filter")
+    if isinstance(given, pdfdoc.PDFArray) and len(given.sequence) == 1:      # filtered already
+        copy = d.copy()
+        copy["Filter"] = given.sequence[0]
+        return pdfdoc.PDFStream(pdfdoc.PDFDictionary(copy), obj.content).format(doc)
+    filters = obj.filters if obj.filters is not None else doc.defaultStreamFilters
+    if given is not None or not filters:
+        return pdfdoc.format(obj, doc, toplevel=1)
+    filters = [f for f in filters if f is not pdfdoc.PDFBase85Encode]
+    if len(filters) != 1:
+        return pdfdoc.format(pdfdoc.PDFStream(obj.dictionary, obj.content, filters), doc, toplevel=1)
+    f = filters[0]
+    copy = d.copy()      # keeps an OrderedDict's key order
+    copy["Filter"] = pdfdoc.PDFName(f.pdfname)
+    return pdfdoc.PDFStream(pdfdoc.PDFDictionary(copy), _encoded(f, obj.content)).format(doc)
