@@ -42,9 +42,13 @@ def render(pdf: bytes, page: int):
     """One page as an RGB Pillow image at DPI (pypdfium2: PDFium, Chromium's renderer)."""
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
+    pg = doc[page - 1]
+    bitmap = pg.render(scale=DPI / 72)
     try:
-        return doc[page - 1].render(scale=DPI / 72).to_pil().convert("RGB")
+        return bitmap.to_pil().convert("RGB")   # a copy: the bitmap, page and document close now
     finally:
+        bitmap.close()
+        pg.close()   # (before the document: pypdfium2 4.0 crashed closing a page after it)
         doc.close()
 
 
