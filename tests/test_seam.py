@@ -168,11 +168,11 @@ def test_supported_reportlab_versions_are_accepted(version):
     check_reportlab(version)
 
 
-def _imports(path: Path, top_level_only: bool) -> set[str]:
+def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
                    and ast.unparse(node.test) == "TYPE_CHECKING" for n in ast.walk(node)}
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    nodes = list(ast.walk(tree))
     found = set()
     for node in nodes:
         if id(node) in typing_only:
@@ -190,7 +190,7 @@ def test_no_import_cycles_between_modules():
     still a cycle. The package folders follow the pipeline; modules depend one way."""
     modules = {name: PACKAGE.parent / (name.replace(".", "/") + ".py") for name in _modules()}
     modules = {n: p if p.exists() else p.with_suffix("") / "__init__.py" for n, p in modules.items()}
-    graph = {n: {m for m in _imports(p, False) if m in modules and m != n} for n, p in modules.items()}
+    graph = {n: {m for m in _imports(p) if m in modules and m != n} for n, p in modules.items()}
     state: dict[str, int] = {}
 
     def visit(n, path):
