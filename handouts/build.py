@@ -1,6 +1,6 @@
 """The pipeline: load -> validate -> resolve -> render text -> lay out -> PDF bytes -> write atomically.
 
-I/O happens only in `Project` loaders (read) and `write_atomic` (write); the stages in between are
+I/O happens only in `Project` loaders (read) and `write.write_atomic` (write); the stages in between are
 functions over typed objects.
 """
 from __future__ import annotations
@@ -9,7 +9,6 @@ import bisect
 import datetime as dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -362,50 +361,3 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         f"page{'s' if budget > 1 else ''}: at the smallest allowed size (body {size:g} pt) it needs "
         f"{pages} pages, about {over:.1f} page{'s' if over >= 1.05 else ''} too many; "
         "shorten the text or raise 'pages'"))
-
-
-def remove_stale_temps(path: Path) -> None:
-    """Delete temporary files a killed run left for this output (`.<name>.<pid>-xxxx.tmp` whose process is
-    gone). SIGKILL, or SIGTERM to a plain build, stops a write between creating the temp and renaming it."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)-[^/]*\.tmp$")
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return
-    for name in names:
-        m = pattern.match(name)
-        if not m or int(m.group(1)) == os.getpid():
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-            continue                      # still running: another run is writing it
-        except ProcessLookupError:
-            pass
-        except OSError:
-            continue
-        try:
-            os.unlink(path.parent / name)
-        except OSError:
-            pass
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written file.
-    sync: the bytes reach the disk before the rename (a batch syncs once for all its files instead)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from handouts.errors import HandoutError, Problem, display_path
+from handouts.write import write_atomic
 
 # -- worker side ---------------------------------------------------------------------------------
 
@@ -65,13 +66,6 @@ def _clinic(folder: Path):
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """build.write_atomic without an fsync per file: `State.save` syncs once before it records any
-    output, so an output whose bytes might not have reached the disk is never marked up to date."""
-    from handouts.build import write_atomic as write
-    write(path, data, sync=False)
-
-
 def _build_one(task) -> tuple:
     """(index, pages, size, problems) for one handout job; writes the PDF."""
     from handouts.build import build_handout
@@ -79,7 +73,9 @@ def _build_one(task) -> tuple:
     try:
         built = build_handout(_worker_project(), _clinic(job.clinic), job.handout, job.layout, job.paper, job.archive)
         try:
-            write_atomic(job.output, built.pdf)
+            # no fsync per file: State.save syncs once before it records any output, so an output
+            # whose bytes might not have reached the disk is never marked up to date
+            write_atomic(job.output, built.pdf, sync=False)
         except OSError as exc:
             raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(job.output))) from None
         return index, built.pages, len(built.pdf), []
@@ -97,7 +93,7 @@ def _merge_one(task) -> tuple:
         data, pages = merge([j.output for j in packet.parts], packet.title,
                             f"handouts {__version__} (reportlab, pypdf)")
         try:
-            write_atomic(packet.output, data)
+            write_atomic(packet.output, data, sync=False)
         except OSError as exc:
             raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(packet.output))) from None
         return index, pages, len(data), []

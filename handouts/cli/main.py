@@ -6,11 +6,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.build import PAPERS, HandoutFile, Project, build_handout, write_atomic
+from handouts.build import PAPERS, HandoutFile, Project, build_handout
 from handouts.errors import HandoutError, Problem, display_path
 from handouts.layout.fonts import load_fonts
 from handouts.text.readability import measure
 from handouts.text.rendering import RenderedHandout, render_handout
+from handouts.write import write_atomic
 
 EXAMPLE_CLINIC = "example"
 

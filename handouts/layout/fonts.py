@@ -4,10 +4,8 @@ reportlab silently drops glyphs a font lacks; we refuse instead, naming the char
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +15,7 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 
 from handouts.pdf.seam import TTFont
+from handouts.write import write_atomic
 
 FAMILY = "Atkinson"
 FACES = {
@@ -74,8 +73,8 @@ def slimmed(path: Path) -> bytes:
 
     Kept in cache_folder()/fonts under a hash of the font file, the fontTools version and RECIPE,
     each file its content's sha256 then the font. A file that does not match its hash (cut short,
-    damaged) is made again; the cache is written atomically (temporary file, rename), so runs at the
-    same time each write the same bytes whole; a cache that cannot be written is skipped."""
+    damaged) is made again; the cache is written by write_atomic, so runs at the same time each
+    write the same bytes whole; a cache that cannot be written is skipped."""
     import hashlib
 
     from fontTools import version as fonttools_version
@@ -91,16 +90,7 @@ def slimmed(path: Path) -> bytes:
         pass
     data = slim_font(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(data).digest() + data)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(target, hashlib.sha256(data).digest() + data, sync=False)  # (checked by its hash)
     except OSError:
         pass   # a read-only home, a full disk: this run makes the fonts itself, as before
     return data

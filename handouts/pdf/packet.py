@@ -75,8 +75,9 @@ def cmd_packet(project, args) -> int:
     import sys
 
     from handouts import __version__
-    from handouts.build import build_handout, write_atomic
+    from handouts.build import build_handout
     from handouts.model.content import SLUG
+    from handouts.write import write_atomic
 
     if not re.match(SLUG, args.name):
         raise HandoutError(Problem(f"a packet name is lower-case letters, digits and dashes, got {args.name!r}"))

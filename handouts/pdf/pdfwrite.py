@@ -145,20 +145,20 @@ def _format(e, doc) -> bytes:
             return pdfdoc.format(e, doc)
         if not isinstance(d, OrderedDict):
             keys.sort()
-        items = [_name(k) + b" " + _format(d[k], doc) for k in keys]
-        if rl_config.pdfMultiLine:
-            return b"<<\n" + b"\n ".join(items) + b"\n>>"
-        for i in reversed(range(6, len(items), 6)):
-            items.insert(i, b"\n ")
-        return b"<<\n" + b" ".join(items) + b"\n>>"
+        return b"<<\n" + _joined([_name(k) + b" " + _format(d[k], doc) for k in keys], 6) + b"\n>>"
     if t is pdfdoc.PDFArray and not e.__dict__.keys() - {"sequence"}:
-        items = [_format(x, doc) for x in e.sequence]
-        if rl_config.pdfMultiLine:
-            return b"[ " + b"\n ".join(items) + b" ]"
-        for i in reversed(range(10, len(items), 10)):
-            items.insert(i, b"\n ")
-        return b"[ " + b" ".join(items) + b" ]"
+        return b"[ " + _joined([_format(x, doc) for x in e.sequence], 10) + b" ]"
     return pdfdoc.format(e, doc)
+
+
+def _joined(items: list[bytes], every: int) -> bytes:
+    """A dictionary's entries (every 6) or an array's items (every 10) as reportlab lays them out:
+    one a line with pdfMultiLine, else on one line broken after each `every`."""
+    if rl_config.pdfMultiLine:
+        return b"\n ".join(items)
+    for i in reversed(range(every, len(items), every)):
+        items.insert(i, b"\n ")
+    return b" ".join(items)
 
 
 def format_object(obj, doc) -> bytes:

@@ -145,7 +145,7 @@ class State:
     def save(self) -> None:
         """Record the outputs, after making sure their bytes are on disk (they are written without an
         fsync each); the state files themselves are written atomically and synced."""
-        from handouts.build import write_atomic
+        from handouts.write import write_atomic
         if self._dirty and hasattr(os, "sync"):
             os.sync()
         for folder in sorted(self._dirty):
