@@ -78,7 +78,10 @@ def load_picture(folder: Path, name: str, doc: Document, where: tuple) -> Pictur
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning,
             Image.DecompressionBombError) as exc:
         # Pillow's "cannot identify image file <_io.BytesIO object at 0x...>" names a memory address
-        reason = "not a picture file Pillow recognises" if isinstance(exc, UnidentifiedImageError) else exc
+        reason = "not a picture file Pillow recognises" if isinstance(exc, UnidentifiedImageError) else str(exc)
+        # Pillow 10 says "Decompressed Data Too Large", later releases "Decompressed data too large"
+        if "decompressed data too large" in reason.lower():
+            reason = "a text chunk in it would unpack to too much data"
         raise HandoutError(doc.problem(where, f"{name!r} is not a readable PNG or JPEG image ({reason})")) from None
     if image.width < 1 or image.height < 1:
         raise HandoutError(doc.problem(where, "image has no pixels"))
