@@ -17,6 +17,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import __version__
 from handouts.errors import HandoutError, Problem, display_path
+from handouts.figures.model import FigureFile
 from handouts.layout.flowables import Builder, contact_links
 from handouts.layout.fonts import load_fonts
 from handouts.layout.images import Picture, load_picture
@@ -54,6 +55,7 @@ class Project:
     _layouts: dict = field(default_factory=dict)
     _labels: dict = field(default_factory=dict)
     _clinics: dict = field(default_factory=dict)
+    _figures: dict = field(default_factory=dict)     # condition -> its figures.yaml, by id
     _fit_floors: dict = field(default_factory=dict)  # (content file, layout, paper) -> first fit step
     _fit_hints: dict = field(default_factory=dict)   # the same -> the step the last clinic needed
     _blanks: dict = field(default_factory=dict)      # content file -> the handout with clinic values blank
@@ -123,6 +125,13 @@ class Project:
             self._handouts[hf.path] = (handout, doc)
         return self._handouts[hf.path]
 
+    def figures(self, condition: str) -> dict:
+        """content/<condition>/figures.yaml: figure id -> Figure (none when there is no such file)."""
+        if condition not in self._figures:
+            path = self.content_dir / condition / "figures.yaml"
+            self._figures[condition] = dict(validate(FigureFile, load(path)).figures) if path.is_file() else {}
+        return self._figures[condition]
+
     def layout(self, layout_id: str) -> tuple[Layout, Document]:
         if layout_id not in self._layouts:
             self._layouts[layout_id] = load_layout(self.layouts_dir, layout_id)
@@ -186,13 +195,27 @@ def timestamp_for(reviewed: dt.date) -> TimeStamp:
     return ts
 
 
-def _pictures(handout: Handout, doc: Document) -> dict[str, Picture]:
+def _pictures(project: Project, handout: Handout, doc: Document) -> dict:
+    """The handout's pictures: image file -> Picture, and ("figure", exercise id) -> Figure."""
     folder = Path(doc.file).parent
-    pictures = {}
+    pictures: dict = {}
+    shared = None
     for i, block in enumerate(handout.blocks):
         if isinstance(block, Exercise) and block.image is not None:
             pictures[block.image.file] = load_picture(folder, block.image.file, doc,
                                                       ("blocks", i, "image", "file"))
+        elif isinstance(block, Exercise) and block.figure is not None:
+            own = block.figure.own()
+            if own is None:
+                if shared is None:
+                    shared = project.figures(handout.condition)
+                own = shared.get(block.figure.use)
+                if own is None:
+                    known = ", ".join(sorted(shared)) or "none"
+                    raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
+                                                   f"expected a figure id from {handout.condition}/figures.yaml "
+                                                   f"({known}), got {block.figure.use!r}"))
+            pictures[("figure", block.id)] = own
     return pictures
 
 
@@ -274,7 +297,7 @@ def _blank_flowables(project: Project, hf: HandoutFile, layout_id: str, paper: s
     labels, _ = project.labels(handout.language)
     fonts = load_fonts()
     styles = make_styles(layout, theme, fonts, fit_steps(layout)[step])
-    return make_flowables(project.blank(hf), None, styles, labels, _pictures(handout, doc), body_width(layout, paper))
+    return make_flowables(project.blank(hf), None, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
 
 
 def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> Seed:
@@ -299,7 +322,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     theme = resolve_theme(layout, layout_doc, clinic)
     neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
     rendered = render_handout(handout, doc, clinic.template_fields(), fonts)
-    pictures = _pictures(handout, doc)
+    pictures = _pictures(project, handout, doc)
     info = _page_info(clinic, layout, labels, rendered.handout)
     h = rendered.handout
     meta = {"title": plain(h.title), "author": clinic.clinic.name,

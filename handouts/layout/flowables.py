@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, ListItem, TableStyle
 
+from handouts.figures.draw import FigureBox, Palette, picture
 from handouts.layout.images import Picture, fit_box
 from handouts.layout.pieces import KeepWhole, KeepWithNext, PictureBox, TickBox
 from handouts.layout.styles import Styles
@@ -259,12 +260,17 @@ class Builder:
     def b_exercise(self, b: c.Exercise) -> list:
         s, L = self.s, self.labels
         self.exercise_names.append(b.name)
-        parts = [self.heading(b.name, 3),
-                 self.para(f"<b>{esc(L.exercise_purpose)}:</b> {b.purpose}"),
-                 self.para(f"<b>{esc(L.exercise_start)}:</b> {b.start}")]
+        parts = [self.heading(b.name, 3)]
+        text = [self.para(f"<b>{esc(L.exercise_purpose)}:</b> {b.purpose}"),
+                self.para(f"<b>{esc(L.exercise_start)}:</b> {b.start}")]
+        figure = self.pictures.get(("figure", b.id)) if b.image is None else None
         if b.image is not None:
-            parts.append(self.figure(self.pictures[b.image.file], b.image.alt, self.width * 0.45, 140))
-        parts.append(self.items(b.steps, numbered=True))
+            text.append(self.figure(self.pictures[b.image.file], b.image.alt, self.width * 0.45, 140))
+        text.append(self.items(b.steps, numbered=True))
+        if figure is not None:
+            parts += self.with_drawing(text, figure, self.figure_alt(b))
+        else:
+            parts += text
         parts.append(self.dosing_table(b.dosing))
         if b.cautions:
             # one idea per line: a single caution follows the label; two or more are a list under it
@@ -279,6 +285,36 @@ class Builder:
             rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 1, HexColor(s.theme.rule))]))
             parts.insert(0, rule)
         return [KeepTogether(parts), self.spacer()]
+
+    @staticmethod
+    def figure_alt(b: c.Exercise) -> str:
+        """The figure's alt text: the content's own, or the start position and the steps."""
+        if b.figure is not None and b.figure.alt:
+            return plain(b.figure.alt)
+        return " ".join(plain(t) for t in [b.name + ".", b.start, *b.steps])
+
+    def with_drawing(self, text: list, figure, alt: str) -> list:
+        """The exercise's text with its figure beside it (or above it), as the layout says."""
+        style = self.s.layout.blocks.figure
+        pic = picture(figure, Palette(accent=self.s.theme.accent))
+        scale = self.s.scale.size
+        if style.place == "above" or self.width < style.width * 2.2:
+            box = tag(FigureBox(pic, min(self.width, style.width * scale), style.height * scale), "Figure", alt=alt)
+            box.hAlign = "LEFT"
+            box.spaceAfter = self.s.space("paragraph")
+            return [box] + text
+        box = tag(FigureBox(pic, style.width * scale, style.height * scale), "Figure", alt=alt)
+        gap = 12.0
+        fig_w = box.width + gap
+        cells = [text, box] if style.side == "right" else [box, text]
+        widths = [self.width - fig_w, fig_w] if style.side == "right" else [fig_w, self.width - fig_w]
+        table = Table([cells], colWidths=widths)
+        pad = ("LEFTPADDING", 1, gap) if style.side == "right" else ("RIGHTPADDING", 0, gap)
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                                   (pad[0], (pad[1], 0), (pad[1], 0), pad[2])]))
+        return [tag(table, "Div", figure=True)]
 
     def cautions(self, label: str, cautions: list[str]) -> Table:
         """'Stop if:' with the cautions as a bullet list hanging beside it: one idea per line, and no

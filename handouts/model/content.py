@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from handouts.figures.model import ExerciseFigure
 from handouts.model.schema import Model
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -150,7 +151,9 @@ class Exercise(Model):
     cautions: Annotated[list[Text], Field(max_length=6)] = []
     """When to stop."""
     image: Image | None = None
-    """An optional picture."""
+    """An optional picture (a clinic's own photo or drawing); it takes the place of `figure`."""
+    figure: ExerciseFigure | None = None
+    """A drawing of the exercise made from poses (see docs/figures.md)."""
 
 
 class Checklist(Model):

@@ -130,6 +130,17 @@ class Colours(Model):
     """Red-flag (emergency) boxes."""
 
 
+class FigureStyle(Model):
+    place: Literal["beside", "above"] = "beside"
+    """Where an exercise's figure goes: beside its steps, or above them (large print)."""
+    side: Literal["right", "left"] = "right"
+    """Which side of the steps the figure takes when beside them."""
+    width: Annotated[float, Field(ge=60, le=400)] = 150
+    """The most width a figure may take, points."""
+    height: Annotated[float, Field(ge=40, le=300)] = 92
+    """The most height a figure may take, points (its aspect is kept)."""
+
+
 class BlockStyles(Model):
     bullet_indent: Points
     """Indent of bullet and numbered lists."""
@@ -147,6 +158,8 @@ class BlockStyles(Model):
     """Size of checklist and tracker tick boxes, points."""
     qr_size: Annotated[float, Field(ge=40, le=200)]
     """Printed size of QR codes, points (at least 0.6 inch scans well)."""
+    figure: FigureStyle = FigureStyle()
+    """Exercise figures: where and how large."""
 
 
 class Layout(Model):

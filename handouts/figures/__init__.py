@@ -1,0 +1,1 @@
+"""Exercise figures: poses written in YAML (model), solved into bodies (body), drawn as vectors (draw)."""
