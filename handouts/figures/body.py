@@ -239,14 +239,20 @@ def _solve(pose, props: tuple) -> Body:
     other_knee, other_ankle, other_heel, other_toe = place_leg("other")
     sore = place_leg("sore")
     if pose.leg.ankle_on == "other_knee":
-        # the ankle rests on top of the other knee, the hip turned out; the knee bends to get there
-        target = (other_knee[0], other_knee[1] + R_KNEE + R_ANKLE)
+        # the shin crosses the other thigh just above its knee, the ankle resting on it and the foot
+        # beyond it; the sore hip is turned out, so its thigh looks short from the side and its knee
+        # falls toward the head
+        cross = add(hip, unit(sub(other_knee, hip)), THIGH * 0.8)
         thigh_len = THIGH * math.cos(math.radians(pose.leg.turn_out))
-        knee = _two_link(hip, target, thigh_len, SHANK, -1.0) or _two_link(hip, target, thigh_len, SHANK, 1.0)
-        if knee is None:
+        reach = SHANK - R_THIGH * 1.1
+        options = [k for k in (_two_link(hip, cross, thigh_len, reach, 1.0),
+                               _two_link(hip, cross, thigh_len, reach, -1.0)) if k is not None]
+        if not options:
             body.problems.append("expected the sore ankle to reach the other knee, got a pose where it cannot "
                                  "(bend the other hip or turn the sore hip out more)")
-            knee = add(hip, unit(sub(target, hip)), thigh_len)
+            options = [add(hip, unit(sub(cross, hip)), thigh_len)]
+        knee = max(options, key=lambda k: k[0] * up_dir[0] + k[1] * up_dir[1])
+        target = add(knee, unit(sub(cross, knee)), SHANK)
         shank_dir = unit(sub(target, knee))
         foot_dir = rot(shank_dir, 90 + pose.leg.ankle)
         sole = rot(foot_dir, -90)
@@ -334,8 +340,8 @@ def _hand_targets(pose, sore, other, hip: Point, down: Point, floor_level: float
         return {"sore": t, "other": t}
     # floor: the arms lie nearly straight, palms down on the floor toward the feet
     y = floor_level + R_HAND + 1.5
-    reach = (UPPER_ARM + FOREARM + HAND * 0.5) * 0.97
-    sh = add(hip, down, -TRUNK)
+    reach = (UPPER_ARM + FOREARM + HAND * 0.5) * 0.995
+    sh = add(add(hip, down, -TRUNK), down, R_SHOULDER * 0.6)  # the shoulder joint, as solve() places it
     dx = math.sqrt(max(0.0, reach * reach - (sh[1] - y) ** 2))
     t = (sh[0] + (dx if down[0] >= 0 else -dx), y)
     return {"sore": t, "other": t}

@@ -9,9 +9,9 @@ person, scaled to the box the layout gives: the same figure at two sizes is the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 
 from handouts.figures import body as b
 from handouts.figures.body import Body, add, rot, sub, unit
@@ -27,15 +27,13 @@ class Palette:
     line: str = "#22303C"
     near: str = "#DCE4EB"
     far: str = "#9FB1C1"
-    ghost_fill: str = "#F3F5F7"
-    ghost_line: str = "#9AA6B1"
+    ghost_fill: str = "#D5DBE0"
     floor: str = "#55616C"
     prop_fill: str = "#C8B8A6"
     prop_light: str = "#E4E9E6"
 
 
 OUTLINE = 1.6       # cm of dark line round each silhouette (about 1 pt at print size)
-GHOST_OUTLINE = 1.1
 TAPER_STEPS = 2     # a limb piece is drawn as this many strokes, thick end to thin end
 
 
@@ -47,20 +45,23 @@ def _strokes(segments, widen: float) -> dict[float, list]:
     """Rounded strokes by width: each piece split so it tapers from r1 to r2."""
     by_width: dict[float, list] = {}
     for s in segments:
-        n = TAPER_STEPS if abs(s.r1 - s.r2) > 0.4 else 1
+        n = TAPER_STEPS if abs(s.r1 - s.r2) > 1.5 else 1
         for i in range(n):
             t0, t1 = i / n, (i + 1) / n
             p = (s.p[0] + (s.q[0] - s.p[0]) * t0, s.p[1] + (s.q[1] - s.p[1]) * t0)
             q = (s.p[0] + (s.q[0] - s.p[0]) * t1, s.p[1] + (s.q[1] - s.p[1]) * t1)
             r = s.r1 + (s.r2 - s.r1) * (t0 + t1) / 2
-            by_width.setdefault(round(2 * r + widen, 1), []).append((p, q))
+            pieces = by_width.setdefault(float(round(2 * r + widen)), [])
+            piece = (_r(p), _r(q))
+            if piece not in pieces:  # both legs in one position draw once
+                pieces.append(piece)
     return by_width
 
 
-def _silhouette(segments, heads: list, fill: str, line: str, outline: float) -> list:
+def _silhouette(segments, heads: list, fill: str, line: str | None, outline: float) -> list:
     """One group of pieces with one outline: all of it wide and dark, then all of it in the fill."""
     out: list = []
-    for colour, widen in ((line, 2 * outline), (fill, 0.0)):
+    for colour, widen in ([(line, 2 * outline)] if line else []) + [(fill, 0.0)]:
         for width, pieces in sorted(_strokes(segments, widen).items(), reverse=True):
             out.append(("stroke", colour, width, pieces))
         for centre, radius in heads:
@@ -74,17 +75,30 @@ def _head(body: Body) -> list:
     return [(body.head, b.R_HEAD), (nose, b.R_HEAD * 0.22)]
 
 
-def body_commands(body: Body, pal: Palette, ghost: bool) -> list:
+ARM_PARTS = ("upper_arm", "forearm", "hand")
+
+
+def body_commands(body: Body, pal: Palette, ghost: bool, head: bool = True, arms_behind: bool = False) -> list:
     if ghost:
-        return _silhouette(body.segments, _head(body), pal.ghost_fill, pal.ghost_line, GHOST_OUTLINE)
-    far = [s for s in body.segments if s.side == "far"]
+        # a faint shape without an outline: plainly behind the last pose, and half the drawing
+        return _silhouette(body.segments, _head(body) if head else [], pal.ghost_fill, None, 0.0)
+
+    def limb(side: str, arm: bool) -> list:
+        return [s for s in body.segments if s.side == side and s.name.endswith(ARM_PARTS) == arm]
+
     trunk = [s for s in body.segments if s.side == "body"]
-    near = [s for s in body.segments if s.side == "near"]
     eye = add(add(body.head, body.face, b.R_HEAD * 0.5), body.up, b.R_HEAD * 0.18)
-    return (_silhouette(far, [], pal.far, pal.line, OUTLINE)
+    # each limb its own outline, so an arm across a leg stays an arm; the near arm goes behind the
+    # near leg when the hands reach between the legs (behind the other thigh)
+    near = [limb("near", True), limb("near", False)]
+    if not arms_behind:
+        near.reverse()
+    return (_silhouette(limb("far", False), [], pal.far, pal.line, OUTLINE)
+            + _silhouette(limb("far", True), [], pal.far, pal.line, OUTLINE)
             + _silhouette(trunk, _head(body), pal.near, pal.line, OUTLINE)
             + [("disc", pal.line, eye, b.R_HEAD * 0.1)]
-            + _silhouette(near, [], pal.near, pal.line, OUTLINE))
+            + _silhouette(near[0], [], pal.near, pal.line, OUTLINE)
+            + _silhouette(near[1], [], pal.near, pal.line, OUTLINE))
 
 
 def _rect(x0: float, y0: float, x1: float, y1: float) -> list:
@@ -163,9 +177,13 @@ def arrow_commands(figure, bodies: list[Body], pal: Palette) -> list:
     if arrow.direction == "forward" or len(bodies) == 1:
         bd = bodies[-1]
         x1 = bd.bounds()[2]
-        y = bd.points["sore_knee"][1] + 10
-        start, end = (x1 + 4, y), (x1 + 34, y)
-        path = [start, end]
+        y = bd.points["hips"][1]
+        path = [(x1 + 4, y), (x1 + 36, y)]
+    elif arrow.part == "hips":
+        # straight up or down beside the buttocks, toward the feet, where nothing else is drawn
+        p0, p1 = bodies[0].points["hips"], bodies[-1].points["hips"]
+        shift = (b.R_HIP * 1.7, -b.R_HIP * 0.2)
+        path = [add(p0, shift), add(p1, shift)]
     else:
         p0 = bodies[0].points[arrow.part]
         p1 = bodies[-1].points[arrow.part]
@@ -219,16 +237,22 @@ def _picture(figure, pal: Palette) -> Picture:
     bodies = b.solve_figure(figure)
     behind, front = prop_commands(figure, bodies, pal)
     commands: list = list(behind)
+    final = {(_r(sg.p), _r(sg.q)) for sg in bodies[-1].segments}
     for ghost in bodies[:-1]:
-        commands += body_commands(ghost, pal, ghost=True)
-    commands += body_commands(bodies[-1], pal, ghost=False)
+        # a limb that does not move is hidden behind the last pose: not drawn twice
+        moved = [sg for sg in ghost.segments if (_r(sg.p), _r(sg.q)) not in final]
+        head_moved = _r(ghost.head) != _r(bodies[-1].head) or _r(ghost.face) != _r(bodies[-1].face)
+        commands += body_commands(replace(ghost, segments=moved), pal, ghost=True, head=head_moved)
+    commands += body_commands(bodies[-1], pal, ghost=False,
+                              arms_behind=figure.poses[-1].hands == "other_thigh")
     commands += front
     commands += arrow_commands(figure, bodies, pal)
     return Picture(tuple(_rounded(c) for c in commands), _bounds(commands))
 
 
 def _r(p):
-    return (round(p[0], 1), round(p[1], 1))
+    """A point to the nearest half centimetre (a third of a point at print size): short numbers."""
+    return (float(round(p[0])), float(round(p[1])))
 
 
 def _rounded(cmd):
@@ -279,40 +303,58 @@ def paint(canv, pic: Picture, width: float, height: float) -> None:
     canv.setLineCap(1)
     canv.setLineJoin(1)
     colours: dict = {}
+    current = {"stroke": None, "fill": None, "width": None}
 
     def colour(hexa: str):
         c = colours.get(hexa)
         if c is None:
-            c = colours[hexa] = HexColor(hexa)
+            # two decimals a component (".62 .69 .76 RG"): shorter streams, no visible change
+            h = HexColor(hexa)
+            c = colours[hexa] = Color(round(h.red, 2), round(h.green, 2), round(h.blue, 2))
         return c
+
+    def stroke(hexa: str, width: float) -> None:
+        # each setting written once until it changes: five figures stay a few KB
+        if current["stroke"] != hexa:
+            canv.setStrokeColor(colour(hexa))
+            current["stroke"] = hexa
+        if current["width"] != width:
+            canv.setLineWidth(width)
+            current["width"] = width
+
+    def fill(hexa: str) -> None:
+        if current["fill"] != hexa:
+            canv.setFillColor(colour(hexa))
+            current["fill"] = hexa
 
     for cmd in pic.commands:
         kind = cmd[0]
         if kind == "stroke":
-            canv.setStrokeColor(colour(cmd[1]))
-            canv.setLineWidth(cmd[2])
+            stroke(cmd[1], cmd[2])
             path = canv.beginPath()
             for p, q in cmd[3]:
                 path.moveTo(*p)
                 path.lineTo(*q)
             canv.drawPath(path, stroke=1, fill=0)
         elif kind == "disc":
-            canv.setFillColor(colour(cmd[1]))
-            canv.circle(cmd[2][0], cmd[2][1], cmd[3], stroke=0, fill=1)
+            # a dot is a stroke of no length with round caps: a few bytes, not four curves
+            stroke(cmd[1], round(cmd[3] * 2, 1))
+            path = canv.beginPath()
+            path.moveTo(*cmd[2])
+            path.lineTo(*cmd[2])
+            canv.drawPath(path, stroke=1, fill=0)
         elif kind == "line":
-            canv.setStrokeColor(colour(cmd[1]))
-            canv.setLineWidth(cmd[2])
+            stroke(cmd[1], cmd[2])
             path = canv.beginPath()
             path.moveTo(*cmd[3][0])
             for p in cmd[3][1:]:
                 path.lineTo(*p)
             canv.drawPath(path, stroke=1, fill=0)
         else:
-            _, fill, line, lw, points = cmd
-            canv.setFillColor(colour(fill))
+            _, fill_colour, line, lw, points = cmd
+            fill(fill_colour)
             if line:
-                canv.setStrokeColor(colour(line))
-                canv.setLineWidth(lw)
+                stroke(line, lw)
             path = canv.beginPath()
             path.moveTo(*points[0])
             for p in points[1:]:

@@ -135,7 +135,7 @@ class FigureStyle(Model):
     """Where an exercise's figure goes: beside its steps, or above them (large print)."""
     side: Literal["right", "left"] = "right"
     """Which side of the steps the figure takes when beside them."""
-    width: Annotated[float, Field(ge=60, le=400)] = 150
+    width: Annotated[float, Field(ge=60, le=400)] = 140
     """The most width a figure may take, points."""
     height: Annotated[float, Field(ge=40, le=300)] = 92
     """The most height a figure may take, points (its aspect is kept)."""
