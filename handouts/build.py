@@ -20,7 +20,7 @@ from handouts.errors import HandoutError, Problem, display_path
 from handouts.figures.model import FigureFile
 from handouts.layout.flowables import Builder, contact_links
 from handouts.layout.fonts import load_fonts
-from handouts.layout.images import Picture, load_picture
+from handouts.layout.images import load_picture
 from handouts.layout.styles import Scale, fit_steps, make_styles
 from handouts.layout.theme import resolve_theme
 from handouts.model.clinic import ClinicProfile, blank_template_fields, load_clinic

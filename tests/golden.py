@@ -14,6 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DPI = 50
+FIGURE_DPI = 100
 # (handout, language, paper, layout) -> pages to keep
 CASES = {
     ("overview", "en", "letter", "standard"): (1, 2),
@@ -22,6 +23,35 @@ CASES = {
     ("exercises", "es", "a4", "large-print"): (1,),
     ("overview", "es", "a4", "standard"): (1,),
 }
+
+
+FIGURE_BOX = (300, 180)   # points: each shipped figure drawn alone into this box
+
+
+def shipped_figures(root: Path = REPO) -> dict:
+    """(condition, figure id) -> Figure, from every content/<condition>/figures.yaml."""
+    from handouts.build import Project
+    project = Project(root)
+    return {(path.parent.name, fid): fig
+            for path in sorted((root / "content").glob("*/figures.yaml"))
+            for fid, fig in project.figures(path.parent.name).items()}
+
+
+def figure_pdf(figure, box: tuple = FIGURE_BOX) -> bytes:
+    """One figure alone on a page the size of the box, as the handouts draw it."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from handouts.figures.draw import paint, picture
+    out = io.BytesIO()
+    canv = Canvas(out, pagesize=box, invariant=1)
+    paint(canv, picture(figure), *box)
+    canv.showPage()
+    canv.save()
+    return out.getvalue()
+
+
+def figure_name(key: tuple) -> str:
+    return f"figure-{key[0]}-{key[1]}"
 
 
 def name(case: tuple, page: int) -> str:
@@ -38,12 +68,12 @@ def build(root: Path, case: tuple) -> bytes:
     return build_handout(project, project.clinic(root / "clinics" / "example"), hf, layout, paper).pdf
 
 
-def render(pdf: bytes, page: int):
-    """One page as an RGB Pillow image at DPI (pypdfium2: PDFium, Chromium's renderer)."""
+def render(pdf: bytes, page: int, dpi: float = DPI):
+    """One page as an RGB Pillow image at dpi (pypdfium2: PDFium, Chromium's renderer)."""
     import pypdfium2 as pdfium
     doc = pdfium.PdfDocument(io.BytesIO(pdf))
     pg = doc[page - 1]
-    bitmap = pg.render(scale=DPI / 72)
+    bitmap = pg.render(scale=dpi / 72)
     try:
         return bitmap.to_pil().convert("RGB")   # a copy: the bitmap, page and document close now
     finally:
@@ -70,6 +100,9 @@ def main() -> int:
         for page in pages:
             render(pdf, page).save(GOLDEN / f"{name(case, page)}.png", optimize=True)
             print(f"wrote tests/golden/{name(case, page)}.png")
+    for key, figure in shipped_figures().items():
+        render(figure_pdf(figure), 1, dpi=FIGURE_DPI).save(GOLDEN / f"{figure_name(key)}.png", optimize=True)
+        print(f"wrote tests/golden/{figure_name(key)}.png")
     return 0
 
 

@@ -25,7 +25,7 @@ def test_layout_only_pass_counts_the_same_pages_as_drawing(project, lang, paper,
         handout, doc = p.handout(hf)
         labels, _ = p.labels(lang)
         rendered = B.render_handout(handout, doc, clinic.template_fields(), fonts)
-        pictures = B._pictures(handout, doc)
+        pictures = B._pictures(p, handout, doc)
         info = B._page_info(clinic, layout, labels, rendered.handout)
         steps = fit_steps(layout)
         for step in (steps[0], steps[-1]):
@@ -80,7 +80,7 @@ def test_fitted_step_is_the_largest_that_fits(project, lang, layout_id):
             handout, doc = p.handout(hf)
             labels, _ = p.labels(lang)
             styles = make_styles(layout, theme, fonts, steps[i - 1])
-            flowables = make_flowables(built.rendered.handout, clinic, styles, labels, B._pictures(handout, doc), width)
+            flowables = make_flowables(built.rendered.handout, clinic, styles, labels, B._pictures(p, handout, doc), width)
             pages, _ = count_pages(flowables, layout, paper, fonts)
             assert pages > built.budget, (hf.name, paper, i)
 

@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--clinic", type=Path, default=None, help="clinic to fit with (default: clinics/example)")
     sub.add_parser("list", help="list handouts, layouts and clinics",
                    description="List the handouts, layouts and clinics in the project.")
+    f = sub.add_parser("figures", help="draw every exercise figure of a condition on a contact sheet",
+                       description="Draw every exercise figure of a condition (its figures.yaml and the "
+                       "figures written into its handouts) on one contact-sheet PDF, to see the poses. "
+                       "Writes OUT/<condition>-figures.pdf.")
+    f.add_argument("--condition", nargs="+", metavar="ID", help="condition folders under content/ "
+                   "(default: every condition)")
+    f.add_argument("--out", type=Path, default=Path("output") / "figures",
+                   help="output folder (default: output/figures)")
     from handouts.batch import run as batch  # noqa: E402  (issue #4: batch and packet commands)
     from handouts.pdf import packet
     batch.add_command(sub)
@@ -167,6 +175,47 @@ def cmd_check(project: Project, args) -> int:
     return 0
 
 
+def cmd_figures(project: Project, args) -> int:
+    from handouts.figures.sheet import contact_sheet
+    from handouts.model.content import Exercise
+    conditions = sorted({hf.condition for hf in project.handout_files()}
+                        | {p.parent.name for p in project.content_dir.glob("*/figures.yaml")})
+    chosen = args.condition or conditions
+    unknown = [c for c in chosen if c not in conditions]
+    if unknown:
+        raise HandoutError([Problem(f"unknown condition '{c}'; available: {', '.join(conditions) or 'none'}")
+                            for c in unknown])
+    for condition in chosen:
+        shared = project.figures(condition)
+        where = f"{condition}/figures.yaml"
+        figures = [(fid, where, fig) for fid, fig in shared.items()]
+        for hf in project.handout_files():
+            if hf.condition != condition:
+                continue
+            handout, doc = project.handout(hf)
+            for i, block in enumerate(handout.blocks):
+                if isinstance(block, Exercise) and block.figure is not None:
+                    own = block.figure.own()
+                    if own is not None:
+                        figures.append((f"{block.id} ({hf.language})", f"{hf.language}/{hf.id}.yaml", own))
+                    elif block.figure.use not in shared:
+                        raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
+                                                       f"expected a figure id from {where} "
+                                                       f"({', '.join(sorted(shared)) or 'none'}), "
+                                                       f"got {block.figure.use!r}"))
+        if not figures:
+            print(f"{condition}: no figures")
+            continue
+        target = args.out / f"{condition}-figures.pdf"
+        pdf = contact_sheet(f"Exercise figures: {condition}", figures, load_fonts())
+        try:
+            write_atomic(target, pdf)
+        except OSError as exc:
+            raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(target))) from None
+        print(f"{display_path(target)}  ({len(figures)} figures)")
+    return 0
+
+
 def cmd_list(project: Project) -> int:
     print("handouts:")
     for hf in project.handout_files():
@@ -197,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(project, args)
         if args.command == "check":
             return cmd_check(project, args)
+        if args.command == "figures":
+            return cmd_figures(project, args)
         if args.command == "batch":
             from handouts.batch.run import cmd_batch
             return cmd_batch(project, args)

@@ -207,7 +207,7 @@ def _solve(pose, props: tuple) -> Body:
     # put the body down before the feet are solved: what touches the support decides the height
     trunk_lowest = min(hip[1] - R_HIP, shoulder[1] - R_CHEST, head[1] - R_HEAD)
     if pose.position == "sitting":
-        dy = body.support - (hip[1] - R_HIP * 0.85)
+        dy = body.support - (hip[1] - R_HIP * 0.9)
     elif pose.position.startswith("lying"):
         dy = body.support - trunk_lowest
     else:
@@ -274,6 +274,13 @@ def _solve(pose, props: tuple) -> Body:
     else:
         floor_level = min(other_ankle[1], sore[1][1]) - ANKLE_H
     targets = _hand_targets(pose, sore, (other_knee, other_ankle), hip, down, floor_level)
+    if targets is not None and pose.hands == "sore_foot" and ("towel" in props or "band" in props):
+        # the hands hold the strap round the foot, as far along it as the arms comfortably reach
+        sh = add(shoulder, up_dir, -R_SHOULDER * 0.6)
+        to_foot = sub(sore[1], sh)
+        arm = (UPPER_ARM + FOREARM + HAND * 0.5) * 0.85
+        t = add(sh, unit(to_foot), min(length(to_foot) - 8.0, arm))
+        targets = {"sore": t, "other": t}
     for name, arm, side in (("other", pose.other_arm or pose.arm, "far"), ("sore", pose.arm, "near")):
         sh = add(shoulder, up_dir, -R_SHOULDER * 0.6)
         if targets is not None:

@@ -148,17 +148,16 @@ def prop_commands(figure, bodies: list[Body], pal: Palette) -> tuple[list, list]
         fx1 = max(max(s.p[0], s.q[0]) for s in foot) + 8
         behind.append(("poly", pal.prop_fill, pal.line, 0.8, _rect(fx0, 0, fx1, top)))
     if "bottle" in props:
-        foot = [s for s in last.segments if s.name == "sore_foot"][0]
-        mid = ((foot.p[0] + foot.q[0]) / 2, (foot.p[1] + foot.q[1]) / 2 - foot.r1 - 3.2)
+        sole_piece = next(s for s in last.segments if s.name == "sore_foot")
+        mid = ((sole_piece.p[0] + sole_piece.q[0]) / 2, (sole_piece.p[1] + sole_piece.q[1]) / 2 - sole_piece.r1 - 3.2)
         behind.append(("stroke", pal.line, 6.4 + 1.2, [((mid[0] - 8, mid[1]), (mid[0] + 8, mid[1]))]))
         behind.append(("stroke", pal.prop_light, 6.4, [((mid[0] - 8, mid[1]), (mid[0] + 8, mid[1]))]))
     for kind in ("towel", "band"):
         if kind in props:
             pose_i = max(i for i, p in enumerate(figure.poses) if p.hands == "sore_foot")
             bd = bodies[pose_i]
-            foot = [s for s in bd.segments if s.name == "sore_foot"][0]
-            sole = add(((foot.p[0] + foot.q[0]) / 2, (foot.p[1] + foot.q[1]) / 2),
-                       rot(unit(sub(foot.q, foot.p)), -90), foot.r1 + 0.8)
+            sp = next(s for s in bd.segments if s.name == "sore_foot")
+            sole = add(((sp.p[0] + sp.q[0]) / 2, (sp.p[1] + sp.q[1]) / 2), rot(unit(sub(sp.q, sp.p)), -90), sp.r1 + 0.8)
             hand = bd.points["sore_hand"]
             width = 2.4 if kind == "towel" else 1.1
             colour = pal.prop_fill if kind == "towel" else pal.accent
@@ -303,7 +302,7 @@ def paint(canv, pic: Picture, width: float, height: float) -> None:
     canv.setLineCap(1)
     canv.setLineJoin(1)
     colours: dict = {}
-    current = {"stroke": None, "fill": None, "width": None}
+    current: dict = {"stroke": None, "fill": None, "width": None}
 
     def colour(hexa: str):
         c = colours.get(hexa)

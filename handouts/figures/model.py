@@ -24,9 +24,14 @@ from pydantic import Field, model_validator
 
 from handouts.model.schema import Model
 
-
-def _angle(lo: float, hi: float):
-    return Annotated[float, Field(ge=lo, le=hi)]
+HipAngle = Annotated[float, Field(ge=-40, le=140)]
+KneeAngle = Annotated[float, Field(ge=0, le=160)]
+AnkleAngle = Annotated[float, Field(ge=-50, le=35)]
+TurnOut = Annotated[float, Field(ge=0, le=70)]
+ShoulderAngle = Annotated[float, Field(ge=-60, le=180)]
+ElbowAngle = Annotated[float, Field(ge=0, le=150)]
+TrunkAngle = Annotated[float, Field(ge=-45, le=90)]
+NeckAngle = Annotated[float, Field(ge=-50, le=50)]
 
 
 Position = Literal["standing", "sitting", "kneeling", "lying_on_back", "lying_on_front", "hands_and_knees"]
@@ -38,16 +43,16 @@ Part = Literal["sore_foot", "sore_knee", "other_foot", "other_knee", "hips", "he
 class Leg(Model):
     """One leg's joint angles."""
 
-    hip: _angle(-40, 140) = 0
+    hip: HipAngle = 0
     """Hip flexion: 0 in line with the trunk, 90 as in sitting; negative takes the thigh back."""
-    knee: _angle(0, 160) | None = None
+    knee: KneeAngle | None = None
     """Knee flexion: 0 straight. Left out with `foot: flat`: the knee bends until the sole is on the
     floor (or the surface the person is on)."""
-    ankle: _angle(-50, 35) = 0
+    ankle: AnkleAngle = 0
     """Ankle: 0 at a right angle, positive toes up, negative toes pointed (ignored with `foot: flat`)."""
     foot: Literal["flat", "free"] = "free"
     """flat: the sole rests flat on the floor or surface; free: the ankle angle as given."""
-    turn_out: _angle(0, 70) = 0
+    turn_out: TurnOut = 0
     """Hip turned out (external rotation), as when the ankle rests on the other knee: the thigh
     points toward the viewer and looks shorter from the side."""
     ankle_on: Literal["other_knee"] | None = None
@@ -57,9 +62,9 @@ class Leg(Model):
 class Arm(Model):
     """One arm's joint angles (ignored where `hands` says what the hands hold)."""
 
-    shoulder: _angle(-60, 180) = 0
+    shoulder: ShoulderAngle = 0
     """Shoulder flexion: 0 along the trunk, 90 reaching forward, 180 overhead."""
-    elbow: _angle(0, 150) = 0
+    elbow: ElbowAngle = 0
     """Elbow flexion: 0 straight."""
 
 
@@ -70,9 +75,9 @@ class Pose(Model):
     """What the moment is (start, middle, finish); for the writer, not printed."""
     position: Position
     """The base position; the angles below change it."""
-    trunk: _angle(-45, 90) = 0
+    trunk: TrunkAngle = 0
     """Trunk lean in degrees from the position's usual line (see the module text)."""
-    neck: _angle(-50, 50) = 0
+    neck: NeckAngle = 0
     """Neck flexion: positive tucks the chin, negative looks up."""
     leg: Leg = Leg()
     """The sore leg (the near one)."""

@@ -84,7 +84,7 @@ def tag(flowable, role: str, **info):
 class Builder:
     """Builds the flowables of one handout at one fit step."""
 
-    def __init__(self, styles: Styles, labels: Labels, pictures: dict[str, Picture], width: float):
+    def __init__(self, styles: Styles, labels: Labels, pictures: dict, width: float):
         self.s = styles
         self.labels = labels
         self.pictures = pictures

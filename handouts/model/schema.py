@@ -67,6 +67,8 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[Any, Any]:
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else current
+        elif typing.get_origin(current) is dict:  # a mapping by id (figures.yaml): its values' type
+            current = typing.get_args(current)[1]
         elif isinstance(current, type) and issubclass(current, BaseModel):
             if part in current.model_fields:
                 info = current.model_fields[part]
