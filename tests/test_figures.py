@@ -151,3 +151,22 @@ def test_an_image_still_takes_the_place_of_the_figure(project, tmp_path):
     alts = [alt for alt, _ in _figures(built.pdf)]
     assert "Our physiotherapist doing the bridge." in alts
     assert not any(a.startswith("Drawing: a person lies on their back with knees bent and feet flat") for a in alts)
+
+
+def test_the_arrow_takes_the_clinics_accent_colour(project, tmp_path):
+    """What a clinic sees: its own accent colour on the motion arrows (a batch styles in stand-in
+    colours and swaps them page by page; the figure must be swapped too)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.rl_accel import fp_str
+    root = tmp_path / "p"
+    shutil.copytree(project, root)
+    clinic = root / "clinics" / "example" / "clinic.yaml"
+    clinic.write_text(clinic.read_text().replace('accent: "#1F6F5C"', 'accent: "#8A1C7C"'))
+    built, _ = _build(root, "en", "letter", "standard")
+    c = HexColor("#8A1C7C")
+    op = f"{fp_str((c.red, c.green, c.blue))} RG".encode()
+    with pikepdf.open(io.BytesIO(built.pdf)) as doc:
+        content = b"".join(page.Contents.read_bytes() for page in doc.pages)
+    figures = [part.split(b"EMC")[0] for part in content.split(b"/Figure <<")[1:]]
+    with_arrow = [f for f in figures if op in f]
+    assert len(with_arrow) == 5, f"{len(with_arrow)} of {len(figures)} figures draw in the clinic's accent"

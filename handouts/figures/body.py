@@ -307,6 +307,8 @@ def _solve(pose, props: tuple) -> Body:
 
     if dy is None:
         dy = body.support - body.lowest()
+    elif pose.position.startswith("lying") and body.lowest() + dy < body.support:
+        dy = body.support - body.lowest()  # pointed toes (lying on the front) rest on the floor too
     body = body.moved(0.0, dy)
     _check(pose, body)
     return body

@@ -213,6 +213,7 @@ class Picture:
 
     commands: tuple
     bounds: tuple[float, float, float, float]
+    exact: str = ""   # the accent: written exactly (a batch swaps it for each clinic's, replay.py)
 
     @property
     def aspect(self) -> float:
@@ -246,7 +247,7 @@ def _picture(figure, pal: Palette) -> Picture:
                               arms_behind=figure.poses[-1].hands == "other_thigh")
     commands += front
     commands += arrow_commands(figure, bodies, pal)
-    return Picture(tuple(_rounded(c) for c in commands), _bounds(commands))
+    return Picture(tuple(_rounded(c) for c in commands), _bounds(commands), pal.accent)
 
 
 def _r(p):
@@ -309,7 +310,8 @@ def paint(canv, pic: Picture, width: float, height: float) -> None:
         if c is None:
             # two decimals a component (".62 .69 .76 RG"): shorter streams, no visible change
             h = HexColor(hexa)
-            c = colours[hexa] = Color(round(h.red, 2), round(h.green, 2), round(h.blue, 2))
+            c = colours[hexa] = h if hexa == pic.exact else Color(round(h.red, 2), round(h.green, 2),
+                                                                  round(h.blue, 2))
         return c
 
     def stroke(hexa: str, width: float) -> None:
@@ -377,6 +379,11 @@ class FigureBox(Flowable):
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
+
+    def draw_key(self):
+        """What its drawing depends on, so the exercise's table can be replayed (replay.py): the
+        picture (one object per figure and palette, kept alive by the recording) and the size."""
+        return "figure", id(self.pic), self.width, self.height
 
     def draw(self):
         paint(self.canv, self.pic, self.width, self.height)

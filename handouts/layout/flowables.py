@@ -263,14 +263,16 @@ class Builder:
         parts = [self.heading(b.name, 3)]
         text = [self.para(f"<b>{esc(L.exercise_purpose)}:</b> {b.purpose}"),
                 self.para(f"<b>{esc(L.exercise_start)}:</b> {b.start}")]
-        figure = self.pictures.get(("figure", b.id)) if b.image is None else None
-        if b.image is not None:
-            text.append(self.figure(self.pictures[b.image.file], b.image.alt, self.width * 0.45, 140))
         text.append(self.items(b.steps, numbered=True))
-        if figure is not None:
-            parts += self.with_drawing(text, figure, self.figure_alt(b))
-        else:
-            parts += text
+        style = self.s.layout.blocks.figure
+        w, h = style.width * self.s.scale.size, style.height * self.s.scale.size
+        box = None
+        if b.image is not None:  # the clinic's own photo or drawing takes the figure's place
+            box = self.figure(self.pictures[b.image.file], b.image.alt, w, h)
+        elif ("figure", b.id) in self.pictures:
+            pic = picture(self.pictures[("figure", b.id)], Palette(accent=self.s.theme.accent))
+            box = tag(FigureBox(pic, w, h), "Figure", alt=self.figure_alt(b))
+        parts += text if box is None else self.with_drawing(text, box)
         parts.append(self.dosing_table(b.dosing))
         if b.cautions:
             # one idea per line: a single caution follows the label; two or more are a list under it
@@ -293,17 +295,13 @@ class Builder:
             return plain(b.figure.alt)
         return " ".join(plain(t) for t in [b.name + ".", b.start, *b.steps])
 
-    def with_drawing(self, text: list, figure, alt: str) -> list:
-        """The exercise's text with its figure beside it (or above it), as the layout says."""
+    def with_drawing(self, text: list, box) -> list:
+        """The exercise's text with its figure or picture beside it (or above it), as the layout says."""
         style = self.s.layout.blocks.figure
-        pic = picture(figure, Palette(accent=self.s.theme.accent))
-        scale = self.s.scale.size
         if style.place == "above" or self.width < style.width * 2.2:
-            box = tag(FigureBox(pic, min(self.width, style.width * scale), style.height * scale), "Figure", alt=alt)
             box.hAlign = "LEFT"
             box.spaceAfter = self.s.space("paragraph")
             return [box] + text
-        box = tag(FigureBox(pic, style.width * scale, style.height * scale), "Figure", alt=alt)
         gap = 12.0
         fig_w = box.width + gap
         cells = [text, box] if style.side == "right" else [box, text]
