@@ -25,9 +25,10 @@ R_THIGH, R_KNEE, R_CALF, R_ANKLE = 0.050 * H, 0.034 * H, 0.030 * H, 0.020 * H
 R_SHOULDER, R_ELBOW, R_WRIST, R_HAND = 0.026 * H, 0.021 * H, 0.017 * H, 0.020 * H
 R_HEEL, R_TOE = 0.016 * H, 0.012 * H
 MAT = 2.0                                  # a mat's thickness
-CHAIR_SEAT = SHANK + ANKLE_H + 1.5        # feet flat with the knees at a right angle
+CHAIR_SEAT = SHANK + ANKLE_H - 0.9 * R_HIP + 0.5   # feet flat with the knees at a right angle
 BED_TOP = 0.33 * H
 STEP_H = 0.11 * H
+OBLIQUE = (0.45, 0.3)                      # how a part turned toward the reader shows (figure-4)
 
 BASE_TRUNK = {"standing": 0.0, "sitting": 0.0, "kneeling": 0.0, "lying_on_back": -90.0,
               "lying_on_front": 90.0, "hands_and_knees": 90.0}
@@ -133,10 +134,10 @@ def _foot_flat(shank_dir: Point) -> float:
 
 
 def _reach(shoulder: Point, target: Point, upper: float, lower: float,
-           trunk: tuple[Point, Point] | None = None, floor: float = -1e9) -> tuple[Point, Point, bool]:
+           floor: float = -1e9) -> tuple[Point, Point, bool]:
     """Elbow and hand for a two-link arm reaching toward target, the elbow bending the anatomical way
-    unless that puts it inside the trunk (then it flares out, as in a hug); False when the target is
-    out of reach (the arm then points straight at it)."""
+    unless that puts it through the floor; False when the target is out of reach (the arm then
+    points straight at it)."""
     t = sub(target, shoulder)
     d = length(t)
     direction = unit(t)
@@ -147,17 +148,10 @@ def _reach(shoulder: Point, target: Point, upper: float, lower: float,
     cos_a = (upper * upper + d * d - lower * lower) / (2 * upper * d)
     a = math.degrees(math.acos(max(-1.0, min(1.0, cos_a))))
     elbow = add(shoulder, rot(direction, -a), upper)
-    if (trunk is not None and _distance_to(elbow, *trunk) < R_CHEST) or elbow[1] - R_ELBOW < floor:
+    if elbow[1] - R_ELBOW < floor:
         elbow = add(shoulder, rot(direction, a), upper)
     hand = add(elbow, unit(sub(target, elbow)), lower)
     return elbow, hand, True
-
-
-def _distance_to(p: Point, a: Point, c: Point) -> float:
-    """Distance from p to the segment a-c."""
-    ac = sub(c, a)
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * ac[0] + (p[1] - a[1]) * ac[1]) / (ac[0] ** 2 + ac[1] ** 2 or 1.0)))
-    return length(sub(p, add(a, ac, t)))
 
 
 def _two_link(base: Point, target: Point, a: float, b: float, bend: float) -> Point | None:
@@ -184,12 +178,15 @@ def _solve(pose, props: tuple) -> Body:
     down = (-up_dir[0], -up_dir[1])
     hip = (0.0, 0.0)
     shoulder = add(hip, up_dir, TRUNK)
-    neck_dir = rot(up_dir, -pose.neck)
+    # the head nods on the top of the neck (a chin tuck draws the chin in, it does not push the head
+    # forward); the neck itself bends only a third as far
+    neck_dir = rot(up_dir, -pose.neck / 3)
     head = add(shoulder, neck_dir, NECK)
-    face = rot(neck_dir, -90)
+    head_up = rot(up_dir, -pose.neck)
+    face = rot(head_up, -90)
     pts = body.points
     pts.update(hips=hip, shoulder=shoulder, head=head)
-    body.head, body.face, body.up = head, face, neck_dir
+    body.head, body.face, body.up = head, face, head_up
     body.on = ("chair" if "chair" in props else "bed" if "bed" in props else "floor") \
         if pose.position == "sitting" else ("bed" if "bed" in props else "mat" if "mat" in props else "floor")
     body.support = {"floor": 0.0, "mat": MAT, "chair": CHAIR_SEAT, "bed": BED_TOP}[body.on]
@@ -228,6 +225,10 @@ def _solve(pose, props: tuple) -> Body:
             if best_err is None or err < best_err - 1e-9:
                 best, best_err = k, err
         legs[name][1] = best
+        if best_err is not None and best_err > 1.5:
+            label = "the sore foot" if name == "sore" else "the other foot"
+            body.problems.append(f"expected {label} flat on the floor (foot: flat), got it {best_err:.0f} cm "
+                                 f"away: the hips are too high or too far for the leg to reach down")
 
     for name, leg in (("other", pose.other_leg), ("sore", pose.leg)):
         if leg.foot == "flat" and leg.knee is None and dy is not None:
@@ -239,20 +240,22 @@ def _solve(pose, props: tuple) -> Body:
     other_knee, other_ankle, other_heel, other_toe = place_leg("other")
     sore = place_leg("sore")
     if pose.leg.ankle_on == "other_knee":
-        # the shin crosses the other thigh just above its knee, the ankle resting on it and the foot
-        # beyond it; the sore hip is turned out, so its thigh looks short from the side and its knee
-        # falls toward the head
-        cross = add(hip, unit(sub(other_knee, hip)), THIGH * 0.8)
-        thigh_len = THIGH * math.cos(math.radians(pose.leg.turn_out))
-        reach = SHANK - R_THIGH * 1.1
-        options = [k for k in (_two_link(hip, cross, thigh_len, reach, 1.0),
-                               _two_link(hip, cross, thigh_len, reach, -1.0)) if k is not None]
-        if not options:
+        # the figure-4, seen a little from the feet and above (a true side view hides it): the sore
+        # hip bends as given and turns out toward the reader, its knee drawn where that puts it; the
+        # shin runs from that knee across the other thigh, the ankle resting on the front of the
+        # other thigh just below its knee, the foot beyond it
+        turn = math.radians(pose.leg.turn_out)
+        in_plane = add(hip, rot(down, pose.leg.hip), THIGH * math.cos(turn))
+        out = THIGH * math.sin(turn)              # toward the reader
+        knee = (in_plane[0] + OBLIQUE[0] * out, in_plane[1] + OBLIQUE[1] * out)
+        other_dir = unit(sub(other_knee, hip))
+        front = rot(other_dir, 90)  # the other thigh's front, toward the head when the hip bends
+        if front[0] * up_dir[0] + front[1] * up_dir[1] < 0:
+            front = (-front[0], -front[1])
+        target = add(add(hip, other_dir, THIGH * 0.8), front, R_THIGH + R_ANKLE * 0.5)
+        if length(sub(target, knee)) > SHANK + 1.0:
             body.problems.append("expected the sore ankle to reach the other knee, got a pose where it cannot "
-                                 "(bend the other hip or turn the sore hip out more)")
-            options = [add(hip, unit(sub(cross, hip)), thigh_len)]
-        knee = max(options, key=lambda k: k[0] * up_dir[0] + k[1] * up_dir[1])
-        target = add(knee, unit(sub(cross, knee)), SHANK)
+                                 "(bend the sore hip more, or the other hip less)")
         shank_dir = unit(sub(target, knee))
         foot_dir = rot(shank_dir, 90 + pose.leg.ankle)
         sole = rot(foot_dir, -90)
@@ -284,8 +287,7 @@ def _solve(pose, props: tuple) -> Body:
     for name, arm, side in (("other", pose.other_arm or pose.arm, "far"), ("sore", pose.arm, "near")):
         sh = add(shoulder, up_dir, -R_SHOULDER * 0.6)
         if targets is not None:
-            elbow, hand, ok = _reach(sh, targets[name], UPPER_ARM, FOREARM + HAND * 0.5, (hip, shoulder),
-                                     floor_level)
+            elbow, hand, ok = _reach(sh, targets[name], UPPER_ARM, FOREARM + HAND * 0.5, floor_level)
             if not ok:
                 body.problems.append(f"expected the hands to reach {pose.hands.replace('_', ' ')}, got it "
                                      f"out of reach in this pose")
@@ -301,14 +303,17 @@ def _solve(pose, props: tuple) -> Body:
     pts["hands"] = pts["sore_hand"]
     # the far side first, then the body, then the near side (drawn in this order)
     leg_segments("other_", "far", other_knee, other_ankle, other_heel, other_toe)
-    body.segments += [Segment("torso", hip, add(shoulder, up_dir, R_CHEST * 0.35), R_HIP, R_CHEST, "body"),
+    body.segments += [Segment("torso", add(hip, up_dir, R_HIP * 0.3), add(shoulder, up_dir, R_CHEST * 0.2),
+                              R_HIP, R_CHEST, "body"),
                       Segment("neck", shoulder, add(shoulder, neck_dir, NECK * 0.55), R_NECK * 1.25, R_NECK, "body")]
     leg_segments("sore_", "near", *sore)
 
     if dy is None:
         dy = body.support - body.lowest()
-    elif pose.position.startswith("lying") and body.lowest() + dy < body.support:
-        dy = body.support - body.lowest()  # pointed toes (lying on the front) rest on the floor too
+    elif pose.position.startswith("lying"):
+        feet = body.lowest(names=("sore_foot", "sore_heel", "other_foot", "other_heel"))
+        if feet + dy < body.support:
+            dy = body.support - feet  # pointed toes (lying on the front) rest on the floor too
     body = body.moved(0.0, dy)
     _check(pose, body)
     return body
@@ -336,8 +341,8 @@ def _hand_targets(pose, sore, other, hip: Point, down: Point, floor_level: float
         t = sore_ankle
         return {"sore": t, "other": t}
     if pose.hands == "seat":
-        t = add(hip, (1.0, 0.0), R_HIP * 0.9)
-        t = (t[0], t[1] - R_HIP * 0.7)
+        # gripping the side of the seat beside the hips, the hand resting on it
+        t = (hip[0] + R_HIP * 0.5, hip[1] - R_HIP * 0.9 + R_HAND * 1.1)
         return {"sore": t, "other": t}
     if pose.hands == "thighs":
         t = add(hip, unit(sub(other_knee, hip)), THIGH * 0.75)
@@ -367,6 +372,15 @@ def _check(pose, body: Body) -> None:
             body.problems.append(f"expected every part on or above the floor, got {label} "
                                  f"{floor - low:.0f} cm below it")
             return
+    for name, leg in (("sore_", pose.leg), ("other_", pose.other_leg)):
+        if leg.foot == "flat" and leg.ankle_on is None:
+            sole = body.lowest(names=(name + "foot", name + "heel"))
+            ground = floor if body.on in ("chair", "mat", "floor") else body.support
+            if sole > ground + 2.0:
+                which = "the sore foot" if name == "sore_" else "the other foot"
+                body.problems.append(f"expected {which} flat on the floor (foot: flat), got it "
+                                     f"{sole - ground:.0f} cm above it")
+                return
     if body.lowest() < floor - 1.5:
         body.problems.append(f"expected every part on or above the floor, got the body "
                              f"{floor - body.lowest():.0f} cm below it")
@@ -387,7 +401,8 @@ def solve_figure(figure) -> list[Body]:
             dx = first.points["other_foot"][0] - b.points["other_foot"][0]
         else:
             dx = first.points["hips"][0] - b.points["hips"][0]
-        out.append(b.moved(dx, 0.0))
+        b = b.moved(dx, 0.0)
+        out.append(b)
     return out
 
 

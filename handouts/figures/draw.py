@@ -27,7 +27,7 @@ class Palette:
     line: str = "#22303C"
     near: str = "#DCE4EB"
     far: str = "#9FB1C1"
-    ghost_fill: str = "#D5DBE0"
+    ghost_fill: str = "#C4CBD2"
     floor: str = "#55616C"
     prop_fill: str = "#C8B8A6"
     prop_light: str = "#E4E9E6"
@@ -172,7 +172,7 @@ def arrow_commands(figure, bodies: list[Body], pal: Palette) -> list:
     arrow = figure.arrow
     if arrow is None:
         return []
-    width, head = 1.8, 6.0
+    width, head = 2.6, 8.0  # thick enough to stand out from the outlines in a grey print
     if arrow.direction == "forward" or len(bodies) == 1:
         bd = bodies[-1]
         x1 = bd.bounds()[2]
@@ -190,13 +190,13 @@ def arrow_commands(figure, bodies: list[Body], pal: Palette) -> list:
         mid = ((p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2)
         out = unit(sub(mid, centre))
         # the arrow runs beside the moving part, bowed away from the body
-        gap = 14.0
+        gap = 20.0
         a, c = add(p0, out, gap), add(p1, out, gap)
         span = math.hypot(c[0] - a[0], c[1] - a[1])
         ctrl = add(((a[0] + c[0]) / 2, (a[1] + c[1]) / 2), out, span * 0.35)
         path = [(((1 - t) ** 2) * a[0] + 2 * (1 - t) * t * ctrl[0] + t * t * c[0],
                  ((1 - t) ** 2) * a[1] + 2 * (1 - t) * t * ctrl[1] + t * t * c[1])
-                for t in (i / 12 for i in range(13))]
+                for t in (0.2 + 0.8 * i / 12 for i in range(13))]  # from a fifth of the way: clear of the start
     tip = path[-1]
     direction = unit(sub(tip, path[-2]))
     base = add(tip, direction, -head)
@@ -261,8 +261,10 @@ def _rounded(cmd):
         return (kind, cmd[1], cmd[2], tuple((_r(p), _r(q)) for p, q in cmd[3]))
     if kind == "disc":
         return (kind, cmd[1], _r(cmd[2]), round(cmd[3], 1))
-    if kind == "line":
-        return (kind, cmd[1], cmd[2], tuple(_r(p) for p in cmd[3]))
+    if kind == "line":  # the arrow: a smooth curve needs tenths (whole centimetres kink it)
+        return (kind, cmd[1], cmd[2], tuple((round(p[0], 1), round(p[1], 1)) for p in cmd[3]))
+    if cmd[2] == 0:  # the arrowhead, with the curve it ends
+        return (kind, cmd[1], cmd[2], cmd[3], tuple((round(p[0], 1), round(p[1], 1)) for p in cmd[4]))
     return (kind, cmd[1], cmd[2], cmd[3], tuple(_r(p) for p in cmd[4]))
 
 
