@@ -181,8 +181,12 @@ def _solve(pose, props: tuple) -> Body:
     # the head nods on the top of the neck (a chin tuck draws the chin in, it does not push the head
     # forward); the neck itself bends only a third as far
     neck_dir = rot(up_dir, -pose.neck / 3)
-    head = add(shoulder, neck_dir, NECK)
     head_up = rot(up_dir, -pose.neck)
+    if pose.position == "lying_on_back" and pose.trunk < 0:
+        # hips lifted (a bridge): the neck bends so the head and shoulders rest on the floor
+        neck_dir = rot(neck_dir, pose.trunk)
+        head_up = rot(head_up, pose.trunk)
+    head = add(shoulder, neck_dir, NECK)
     face = rot(head_up, -90)
     pts = body.points
     pts.update(hips=hip, shoulder=shoulder, head=head)

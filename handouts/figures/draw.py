@@ -90,15 +90,16 @@ def body_commands(body: Body, pal: Palette, ghost: bool, head: bool = True, arms
     eye = add(add(body.head, body.face, b.R_HEAD * 0.5), body.up, b.R_HEAD * 0.18)
     # each limb its own outline, so an arm across a leg stays an arm; the near arm goes behind the
     # near leg when the hands reach between the legs (behind the other thigh)
-    near = [limb("near", True), limb("near", False)]
-    if not arms_behind:
-        near.reverse()
-    return (_silhouette(limb("far", False), [], pal.far, pal.line, OUTLINE)
-            + _silhouette(limb("far", True), [], pal.far, pal.line, OUTLINE)
-            + _silhouette(trunk, _head(body), pal.near, pal.line, OUTLINE)
-            + [("disc", pal.line, eye, b.R_HEAD * 0.1)]
-            + _silhouette(near[0], [], pal.near, pal.line, OUTLINE)
-            + _silhouette(near[1], [], pal.near, pal.line, OUTLINE))
+    far_leg = _silhouette(limb("far", False), [], pal.far, pal.line, OUTLINE)
+    far_arm = _silhouette(limb("far", True), [], pal.far, pal.line, OUTLINE)
+    near_arm = _silhouette(limb("near", True), [], pal.near, pal.line, OUTLINE)
+    near_leg = _silhouette(limb("near", False), [], pal.near, pal.line, OUTLINE)
+    body_and_head = (_silhouette(trunk, _head(body), pal.near, pal.line, OUTLINE)
+                     + [("disc", pal.line, eye, b.R_HEAD * 0.1)])
+    if arms_behind:
+        # the hands reach round the back of the other thigh: both arms go behind the legs
+        return far_arm + near_arm + far_leg + body_and_head + near_leg
+    return far_leg + far_arm + body_and_head + near_leg + near_arm
 
 
 def _rect(x0: float, y0: float, x1: float, y1: float) -> list:
@@ -240,7 +241,9 @@ def _picture(figure, pal: Palette) -> Picture:
     final = {(_r(sg.p), _r(sg.q)) for sg in bodies[-1].segments}
     for ghost in bodies[:-1]:
         # a limb that does not move is hidden behind the last pose: not drawn twice
-        moved = [sg for sg in ghost.segments if (_r(sg.p), _r(sg.q)) not in final]
+        # only the legs, trunk and head: where the arms were is not the movement, and reads as clutter
+        moved = [sg for sg in ghost.segments if (_r(sg.p), _r(sg.q)) not in final
+                 and not sg.name.endswith(ARM_PARTS)]
         head_moved = _r(ghost.head) != _r(bodies[-1].head) or _r(ghost.face) != _r(bodies[-1].face)
         commands += body_commands(replace(ghost, segments=moved), pal, ghost=True, head=head_moved)
     commands += body_commands(bodies[-1], pal, ghost=False,
