@@ -321,7 +321,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     labels, _ = project.labels(handout.language)
     theme = resolve_theme(layout, layout_doc, clinic)
     neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
-    rendered = render_handout(handout, doc, clinic.template_fields(), fonts)
+    rendered = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields())
     pictures = _pictures(project, handout, doc)
     info = _page_info(clinic, layout, labels, rendered.handout)
     h = rendered.handout

@@ -394,7 +394,7 @@ def test_tap_to_call_link_uses_the_country_code(phone, country, expected):
     from handouts.layout.flowables import contact_links
     from handouts.model.clinic import Clinic
     fields = dict(name="A", logo="logo.png", address="1 Road", phone=phone, email="a@b.org",
-                  website="https://b.org", hours="9-5")
+                  website="https://b.org", hours="9-5", country="US")
     if country:
         fields["phone_country"] = country
     assert contact_links(Clinic(**fields))[phone] == expected

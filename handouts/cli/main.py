@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--clinic", type=Path, default=None, help="clinic folder (default: clinics/example)")
     b.add_argument("--handout", nargs="+", metavar="ID", help="handout ids (default: every handout in the language)")
     b.add_argument("--lang", default="en", help="language code (default: en)")
-    b.add_argument("--paper", choices=PAPERS, default="letter", help="paper size (default: letter)")
+    b.add_argument("--paper", choices=PAPERS, default=None, help="paper size (default: the clinic's: Letter "
+                   "in the US, Canada and Mexico, A4 elsewhere; clinic.yaml's country)")
     b.add_argument("--layout", default="standard", help="layout id from layouts/ (default: standard)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--archive", action="store_true", help="also make each PDF archival (PDF/A-2b); every "
@@ -108,7 +109,8 @@ def cmd_build(project: Project, args) -> int:
     clinic = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
     project.layout(args.layout)
     files = project.select(args.handout, args.lang)
-    return _build_items(project, [Item(clinic, hf, args.layout, args.paper) for hf in files], args.out,
+    paper = args.paper or project.clinic(clinic).clinic.paper
+    return _build_items(project, [Item(clinic, hf, args.layout, paper) for hf in files], args.out,
                         args.archive)
 
 
@@ -162,7 +164,12 @@ def cmd_check(project: Project, args) -> int:
             problems.extend(Problem(f"tagged PDF ({layout}, {paper}): {p}", display_path(hf.path))
                             for p in pdfcheck.check(built.pdf))
         handout, doc = project.handout(hf)
-        rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts())
+        rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts(),
+                           clinic.emergency_fields())
+        for where, number in _literal_emergency_numbers(doc.data):
+            problems.append(doc.problem(where, f"expected {{{{ emergency.number }}}}, got the number {number} "
+                                               "written into the content: the number comes from the clinic's "
+                                               "country (clinic.yaml: country)"))
         if rendered is not None:
             reading, ok = _reading(rendered)
         if reading and not ok:
@@ -214,6 +221,18 @@ def cmd_figures(project: Project, args) -> int:
             raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(target))) from None
         print(f"{display_path(target)}  ({len(figures)} figures)")
     return 0
+
+
+def _literal_emergency_numbers(data, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """(key path, number) for each emergency number written into content text."""
+    from handouts.model.country import literal_numbers
+    if isinstance(data, dict):
+        return [hit for k, v in data.items() if k not in ("url", "id") for hit in _literal_emergency_numbers(v, path + (k,))]
+    if isinstance(data, list):
+        return [hit for i, v in enumerate(data) for hit in _literal_emergency_numbers(v, path + (i,))]
+    if isinstance(data, str):
+        return [(path, n) for n in literal_numbers(data)]
+    return []
 
 
 def cmd_list(project: Project) -> int:

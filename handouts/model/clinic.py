@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from handouts.errors import HandoutError, Problem, display_path
 from handouts.layout.images import Picture, load_picture
 from handouts.model.content import SLUG, Text
+from handouts.model.country import COUNTRIES
 from handouts.model.layout import Hex
 from handouts.model.schema import Model, validate
 from handouts.model.yamlfile import Document, load
@@ -23,6 +24,17 @@ class Brand(Model):
     """Main brand colour: headings and the header rule. Must reach 4.5:1 against white."""
     accent: Hex | None = None
     """Second colour: exercise names and list numbers. Must reach 4.5:1 against white."""
+
+
+Number = Annotated[str, Field(pattern=r"^[0-9]{2,6}$", json_schema_extra={"expect": "a short number of "
+                                                                                     "digits like 999"})]
+
+
+class Emergency(Model):
+    number: Number
+    """The emergency number patients call (ambulance)."""
+    same_day: Number | None = None
+    """A number for urgent care that is not an emergency, if the country has one (NHS 111)."""
 
 
 class Clinic(Model):
@@ -55,6 +67,31 @@ class Clinic(Model):
     """Opening hours, one line."""
     brand: Brand = Brand()
     """Brand colours."""
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$",
+                                  json_schema_extra={"expect": "a two-letter country code like US or GB"})]
+    """Where the clinic is (ISO 3166 code): it gives the emergency number the handouts tell patients
+    to call and the paper they print on by default."""
+    emergency: Emergency | None = None
+    """The emergency (and same-day) number, when the country's is not the one to print or the
+    country is not in the table (handouts/model/country.py)."""
+
+    @model_validator(mode="after")
+    def _known_country(self):
+        if self.emergency is None and self.country not in COUNTRIES:
+            raise ValueError(f"expected a country whose emergency number is known ({', '.join(sorted(COUNTRIES))}), "
+                             f"got {self.country!r}; or give it: emergency: {{number: ...}}")
+        return self
+
+    def emergency_numbers(self) -> Emergency:
+        if self.emergency is not None:
+            return self.emergency
+        known = COUNTRIES[self.country]
+        return Emergency(number=known.emergency, same_day=known.same_day)
+
+    @property
+    def paper(self) -> str:
+        """The paper the clinic prints on unless told otherwise."""
+        return COUNTRIES[self.country].paper if self.country in COUNTRIES else "a4"
 
 
 # what a content template may insert as clinic.<name>
@@ -76,10 +113,19 @@ class ClinicProfile:
         """What templates may use as clinic.* (TEMPLATE_FIELDS), with this clinic's values."""
         return {name: getattr(self.clinic, name) or "" for name in TEMPLATE_FIELDS}
 
+    def emergency_fields(self) -> dict:
+        """What templates may use as emergency.*: the numbers from the clinic's country."""
+        e = self.clinic.emergency_numbers()
+        return {"number": e.number, "same_day": e.same_day or ""}
+
 
 def blank_template_fields() -> dict:
     """The fields a template may use, every one blank: the handout's own text without any clinic."""
     return dict.fromkeys(TEMPLATE_FIELDS, "")
+
+
+def blank_emergency_fields() -> dict:
+    return {"number": "", "same_day": ""}
 
 
 def load_clinic(folder: Path) -> ClinicProfile:

@@ -65,7 +65,8 @@ def add_command(sub) -> None:
     p.add_argument("--name", default="packet", help="file name of the packet, without .pdf (default: packet)")
     p.add_argument("--clinic", type=Path, default=None, help="clinic folder (default: clinics/example)")
     p.add_argument("--lang", default="en", help="language code (default: en)")
-    p.add_argument("--paper", choices=PAPERS, default="letter", help="paper size (default: letter)")
+    p.add_argument("--paper", choices=PAPERS, default=None, help="paper size (default: the clinic's, from "
+                   "clinic.yaml's country)")
     p.add_argument("--layout", default="standard", help="layout id from layouts/ (default: standard)")
     p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
 
@@ -83,18 +84,19 @@ def cmd_packet(project, args) -> int:
         raise HandoutError(Problem(f"a packet name is lower-case letters, digits and dashes, got {args.name!r}"))
     clinic_dir = args.clinic or project.clinics_dir / "example"
     clinic = project.clinic(clinic_dir)
+    paper = args.paper or clinic.clinic.paper
     project.layout(args.layout)
     files = project.select(args.handout, args.lang)
     pdfs, problems = [], []
     for hf in files:
         try:
-            pdfs.append(build_handout(project, clinic, hf, args.layout, args.paper).pdf)
+            pdfs.append(build_handout(project, clinic, hf, args.layout, paper).pdf)
         except HandoutError as exc:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
         raise HandoutError(problems)
     data, pages = merge(pdfs, args.title, f"handouts {__version__} (reportlab, pypdf)")
-    target = args.out / clinic_dir.name / args.lang / args.paper / args.layout / "packets" / f"{args.name}.pdf"
+    target = args.out / clinic_dir.name / args.lang / paper / args.layout / "packets" / f"{args.name}.pdf"
     try:
         write_atomic(target, data)
     except OSError as exc:

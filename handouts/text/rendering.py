@@ -42,9 +42,13 @@ def _environment():
     return make_environment()
 
 
-def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: FontSet) -> RenderedHandout:
+def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: FontSet,
+                   emergency: dict | None = None) -> RenderedHandout:
+    """Every text field rendered with the clinic's values (clinic.*) and its country's numbers
+    (emergency.number, emergency.same_day; blank when not given)."""
     renderer = Renderer(_environment(), {"clinic": clinic_fields,
-                                             "handout": {"title": handout.title}})
+                                         "emergency": emergency or {"number": "", "same_day": ""},
+                                         "handout": {"title": handout.title}})
     texts: list[str] = []
     problems: list[Problem] = []
 
