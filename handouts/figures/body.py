@@ -346,7 +346,7 @@ def _hand_targets(pose, sore, other, hip: Point, down: Point, floor_level: float
         return {"sore": t, "other": t}
     if pose.hands == "seat":
         # gripping the side of the seat beside the hips, the hand resting on it
-        t = (hip[0] + R_HIP * 0.5, hip[1] - R_HIP * 0.9 + R_HAND * 1.1)
+        t = (hip[0] + R_HIP * 1.1, hip[1] - R_HIP * 0.9 + R_HAND * 1.1)
         return {"sore": t, "other": t}
     if pose.hands == "thighs":
         t = add(hip, unit(sub(other_knee, hip)), THIGH * 0.75)
