@@ -20,6 +20,7 @@ from handouts.errors import HandoutError, Problem, display_path
 from handouts.figures.model import FigureFile
 from handouts.layout.flowables import Builder, contact_links
 from handouts.layout.fonts import load_fonts
+from handouts.layout.header import one_line, plan_header, text_lines
 from handouts.layout.images import load_picture
 from handouts.layout.styles import Scale, fit_steps, make_styles
 from handouts.layout.theme import resolve_theme
@@ -29,6 +30,7 @@ from handouts.model.labels import Labels, load_labels
 from handouts.model.layout import Layout, load_layout
 from handouts.model.schema import validate
 from handouts.model.yamlfile import Document, load
+from handouts.pdf.document import PAPERS as PAPER_SIZES
 from handouts.pdf.document import PageInfo, Rendered, body_width, count_pages, render_pdf
 from handouts.reuse.replay import Seed, collect_chars, neutral_theme
 from handouts.text.rendering import RenderedHandout, check_texts, render_handout
@@ -219,20 +221,28 @@ def _pictures(project: Project, handout: Handout, doc: Document) -> dict:
     return pictures
 
 
-def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: Handout) -> PageInfo:
+def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: Handout,
+               paper: str = "letter") -> PageInfo:
+    """What the header and footer print; the letterhead fitted to the layout and paper (header.py),
+    or a located error for the clinic.yaml key that does not fit."""
     c = clinic.clinic
     contacts = [f"{labels.phone} {c.phone}", c.email, c.website.removeprefix("https://").rstrip("/")]
     links = contact_links(c)
     urls: list[str | None] = [links[c.phone], links[c.email], c.website]
-    if len(contacts) + 1 <= layout.header.height / (layout.type.small * 1.25):
-        contacts.append(c.hours)
-        urls.append(None)
+    hours = text_lines(c.hours)
+    contacts += hours
+    urls += [None] * len(hours)
+    name, tagline = one_line(c.name), one_line(c.tagline or "")
+    plan, problems = plan_header(layout, PAPER_SIZES[paper][0], load_fonts(), name, tagline, contacts,
+                                 clinic.logo.aspect)
+    if problems:
+        raise HandoutError([clinic.doc.problem((key,), f"{message} ({paper})") for key, message in problems])
     r = handout.review
     footer = {"title": plain(handout.title), "reviewed": f"{labels.reviewed} {r.reviewed.isoformat()}",
               "version": f"{labels.version} {r.version}"}
     left = " · ".join(footer[k] for k in layout.footer.show if k in footer)
-    return PageInfo(c.name, c.tagline or "", contacts, plain(handout.title), left, labels.page_of,
-                    clinic.logo, clinic.logo_alt, urls)
+    return PageInfo(name, tagline, contacts, plain(handout.title), left, labels.page_of,
+                    clinic.logo, clinic.logo_alt, urls, plan)
 
 
 def _one_line(exc: Exception) -> str:
@@ -323,7 +333,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
     rendered = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields())
     pictures = _pictures(project, handout, doc)
-    info = _page_info(clinic, layout, labels, rendered.handout)
+    info = _page_info(clinic, layout, labels, rendered.handout, paper)
     h = rendered.handout
     meta = {"title": plain(h.title), "author": clinic.clinic.name,
             "subject": plain(h.subtitle) if h.subtitle else plain(h.title),

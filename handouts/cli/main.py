@@ -156,9 +156,11 @@ def cmd_check(project: Project, args) -> int:
             continue
         cells, reading, ok = [], "", True
         for layout, paper in combos:
+            before = len(problems)
             built = attempt(build_handout, project, clinic, hf, layout, paper)
             if built is None:
-                cells.append(f"{'TOO LONG':>20}")
+                too_long = any(p.path == "pages" for p in problems[before:])
+                cells.append(f"{'TOO LONG' if too_long else 'ERROR':>20}")
                 continue
             cells.append(f"{built.pages}/{built.budget} pages {built.body_size:5.2f}pt".rjust(20))
             problems.extend(Problem(f"tagged PDF ({layout}, {paper}): {p}", display_path(hf.path))

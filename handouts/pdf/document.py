@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -33,6 +32,7 @@ class PageInfo:
     logo: object  # images.Picture
     logo_alt: str
     contact_urls: list | None = None  # what each contact line links to (None: worked out from its text)
+    plan: object = None  # layout.header.HeaderPlan: the letterhead's lines and sizes, fitted
 
 
 def numbered_canvas(page_info: PageInfo, draw_footer):
@@ -90,6 +90,13 @@ class Rendered:
     last_page_fill: float  # 0..1 of the last page's text area used
 
 
+def _plain_plan(info: PageInfo, t):
+    """A letterhead plan for a PageInfo made without one (tests, tools): the texts as they are."""
+    from handouts.layout.header import HeaderPlan
+    return HeaderPlan((info.clinic_name,), t.header, (info.tagline,) if info.tagline else (), t.small,
+                      tuple(info.contacts), t.small)
+
+
 class Painter:
     """Draws the running header and footer for one layout, theme and clinic."""
 
@@ -112,31 +119,24 @@ class Painter:
             with marked(canv, "Figure", slot=0, alt=info.logo_alt):
                 canv.drawImage(info.logo.reader(w, hh), x, y, w, hh, mask="auto")
             x += w + 12
-        contacts_w = 0
-        if "contacts" in h.show:
-            canv.setFont(self.fonts.regular, t.small)
+        plan = info.plan if info.plan is not None else _plain_plan(info, t)
+        if plan.contacts:
+            cs = plan.contact_size
+            canv.setFont(self.fonts.regular, cs)
             canv.setFillColor(HexColor(self.theme.text))
-            contacts_w = max(stringWidth(c, self.fonts.regular, t.small) for c in info.contacts)
-            lines = info.contacts
-            step = t.small * 1.25
-            y = top - (h.height - step * len(lines)) / 2 - t.small
+            lines = plan.contacts
+            step = cs * 1.25
+            y = top - (h.height - step * len(lines)) / 2 - cs
             urls = info.contact_urls or [contact_url(line) for line in lines]
             for line, url in zip(lines, urls):
                 with marked(canv, "P", slot=3):
                     canv.drawRightString(right, y, line)
-                    lw = stringWidth(line, self.fonts.regular, t.small)
-                    link(canv, url, (right - lw, y - t.small * 0.25, right, y + t.small), line)
+                    lw = stringWidth(line, self.fonts.regular, cs)
+                    link(canv, url, (right - lw, y - cs * 0.25, right, y + cs), line)
                 y -= step
-        room = right - x - contacts_w - 12
-        if "clinic_name" in h.show and room > 40:
-            size = t.header
-            while stringWidth(info.clinic_name, self.fonts.bold, size) > room and size > t.small:
-                size -= 0.5
-            lines = simpleSplit(info.clinic_name, self.fonts.bold, size, room)[:2]
-            tag_lines = []
-            if "tagline" in h.show and info.tagline:
-                tag_lines = simpleSplit(info.tagline, self.fonts.regular, t.small, room)[:1]
-            block = len(lines) * size * 1.15 + len(tag_lines) * t.small * 1.25
+        if plan.name_lines:
+            size, lines, tag_lines, ts = plan.name_size, plan.name_lines, plan.tag_lines, plan.tag_size
+            block = len(lines) * size * 1.15 + len(tag_lines) * ts * 1.25
             y = top - (h.height - block) / 2 - size
             canv.setFillColor(HexColor(self.theme.heading))
             canv.setFont(self.fonts.bold, size)
@@ -145,10 +145,11 @@ class Painter:
                     canv.drawString(x, y, line)
                     y -= size * 1.15
             canv.setFillColor(HexColor(self.theme.text))
-            canv.setFont(self.fonts.regular, t.small)
+            canv.setFont(self.fonts.regular, ts)
             for line in tag_lines:
                 with marked(canv, "P", slot=2):
-                    canv.drawString(x, y + size * 1.15 - t.small * 1.25 - 1, line)
+                    canv.drawString(x, y + size * 1.15 - ts * 1.25 - 1, line)
+                y -= ts * 1.25
         if h.rule:
             canv.setStrokeColor(HexColor(self.theme.accent))
             canv.setLineWidth(1.5)
