@@ -97,8 +97,9 @@ def body_commands(body: Body, pal: Palette, ghost: bool, head: bool = True, arms
     body_and_head = (_silhouette(trunk, _head(body), pal.near, pal.line, OUTLINE)
                      + [("disc", pal.line, eye, b.R_HEAD * 0.1)])
     if arms_behind:
-        # the hands reach round the back of the other thigh: both arms go behind the legs
-        return far_arm + near_arm + far_leg + body_and_head + near_leg
+        # the hands reach between the legs to the back of the other thigh: the near arm goes in
+        # front of the other leg (its hands show on the thigh) and behind the near, crossed leg
+        return far_leg + far_arm + body_and_head + near_arm + near_leg
     return far_leg + far_arm + body_and_head + near_leg + near_arm
 
 
@@ -182,7 +183,7 @@ def arrow_commands(figure, bodies: list[Body], pal: Palette) -> list:
     elif arrow.part == "hips":
         # straight up or down beside the buttocks, toward the feet, where nothing else is drawn
         p0, p1 = bodies[0].points["hips"], bodies[-1].points["hips"]
-        shift = (b.R_HIP * 1.7, -b.R_HIP * 0.2)
+        shift = (b.R_HIP * 1.1, -b.R_HIP * 0.2)
         path = [add(p0, shift), add(p1, shift)]
     else:
         p0 = bodies[0].points[arrow.part]
