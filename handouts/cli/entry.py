@@ -25,4 +25,15 @@ def main(argv: list[str] | None = None) -> int:
             _ignore_interrupts()
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
+    except BaseException as exc:
+        if not _interrupted(exc):
+            raise
+        print(INTERRUPTED, file=sys.stderr)
     return code
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """A Ctrl-C in disguise: older pydantic-core (the floor, 2.7) turns one that lands while it builds
+    a model's validator or serializer at import into a Rust panic (pyo3's PanicException) or a
+    SchemaError whose message ends in the KeyboardInterrupt."""
+    return type(exc).__name__ in ("PanicException", "SchemaError") and "KeyboardInterrupt" in str(exc)
