@@ -215,21 +215,23 @@ def _solve(pose, props: tuple) -> Body:
         dy = None  # standing, kneeling, on hands and knees: the lowest part of the legs and hands
 
     def flat_knee(name: str, level: float) -> None:
-        """Bend the knee until the flat sole rests at `level` (the body already placed)."""
+        """Bend the knee until the flat sole rests at `level` (the body already placed): the knee angle
+        that puts the ankle at that height, worked out, or the nearest the knee's range allows."""
         hip_flex, _, _, leg = legs[name]
-        hip_y = hip[1] + (dy or 0.0)
-        best, best_err = 0.0, None
-        for i in range(0, 1601):
-            k = i * 0.1
-            thigh_dir = rot(down, hip_flex)
-            knee_y = hip_y + thigh_dir[1] * THIGH * math.cos(math.radians(leg.turn_out))
-            shank_dir = rot(thigh_dir, -k)
-            ankle_y = knee_y + shank_dir[1] * SHANK
-            err = abs(ankle_y - ANKLE_H - level)
-            if best_err is None or err < best_err - 1e-9:
-                best, best_err = k, err
+        thigh_dir = rot(down, hip_flex)
+        knee_y = hip[1] + (dy or 0.0) + thigh_dir[1] * THIGH * math.cos(math.radians(leg.turn_out))
+        theta = angle_of(thigh_dir)
+
+        def err(k: float) -> float:
+            return abs(knee_y + math.sin(math.radians(theta - k)) * SHANK - ANKLE_H - level)
+
+        # the shin's angle whose sine puts the ankle there (clamped: out of reach, the nearest)
+        a = math.degrees(math.asin(max(-1.0, min(1.0, (level + ANKLE_H - knee_y) / SHANK))))
+        candidates = [0.0, 160.0] + [k for k in ((theta - a) % 360, (theta - 180 + a) % 360) if k <= 160.0]
+        best = min(candidates, key=lambda k: (round(err(k), 9), k))
+        best_err = err(best)
         legs[name][1] = best
-        if best_err is not None and best_err > 1.5:
+        if best_err > 1.5:
             label = "the sore foot" if name == "sore" else "the other foot"
             body.problems.append(f"expected {label} flat on the floor (foot: flat), got it {best_err:.0f} cm "
                                  f"away: the hips are too high or too far for the leg to reach down")
