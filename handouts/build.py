@@ -17,7 +17,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import __version__
 from handouts.errors import HandoutError, Problem, display_path
-from handouts.figures.model import FigureFile
+from handouts.figures.model import Figure, FigureFile
 from handouts.layout.flowables import Builder, contact_links
 from handouts.layout.fonts import load_fonts
 from handouts.layout.header import one_line, plan_header, text_lines
@@ -134,6 +134,22 @@ class Project:
             self._figures[condition] = dict(validate(FigureFile, load(path)).figures) if path.is_file() else {}
         return self._figures[condition]
 
+    def exercise_figure(self, handout: Handout, doc: Document, i: int) -> Figure:
+        """The figure of the exercise at blocks[i]: its own poses, or the figures.yaml figure it uses
+        (an unknown id is an error at the exercise's `use`)."""
+        block = handout.blocks[i]
+        assert isinstance(block, Exercise) and block.figure is not None
+        ref = block.figure
+        own = ref.own()
+        if own is not None:
+            return own
+        shared = self.figures(handout.condition)
+        if ref.use not in shared:
+            raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
+                                           f"expected a figure id from {handout.condition}/figures.yaml "
+                                           f"({', '.join(sorted(shared)) or 'none'}), got {ref.use!r}"))
+        return shared[ref.use]
+
     def layout(self, layout_id: str) -> tuple[Layout, Document]:
         if layout_id not in self._layouts:
             self._layouts[layout_id] = load_layout(self.layouts_dir, layout_id)
@@ -201,23 +217,12 @@ def _pictures(project: Project, handout: Handout, doc: Document) -> dict:
     """The handout's pictures: image file -> Picture, and ("figure", exercise id) -> Figure."""
     folder = Path(doc.file).parent
     pictures: dict = {}
-    shared = None
     for i, block in enumerate(handout.blocks):
         if isinstance(block, Exercise) and block.image is not None:
             pictures[block.image.file] = load_picture(folder, block.image.file, doc,
                                                       ("blocks", i, "image", "file"))
         elif isinstance(block, Exercise) and block.figure is not None:
-            own = block.figure.own()
-            if own is None:
-                if shared is None:
-                    shared = project.figures(handout.condition)
-                own = shared.get(block.figure.use)
-                if own is None:
-                    known = ", ".join(sorted(shared)) or "none"
-                    raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
-                                                   f"expected a figure id from {handout.condition}/figures.yaml "
-                                                   f"({known}), got {block.figure.use!r}"))
-            pictures[("figure", block.id)] = own
+            pictures[("figure", block.id)] = project.exercise_figure(handout, doc, i)
     return pictures
 
 

@@ -204,14 +204,9 @@ def cmd_figures(project: Project, args) -> int:
             handout, doc = project.handout(hf)
             for i, block in enumerate(handout.blocks):
                 if isinstance(block, Exercise) and block.figure is not None:
-                    own = block.figure.own()
-                    if own is not None:
-                        figures.append((f"{block.id} ({hf.language})", f"{hf.language}/{hf.id}.yaml", own))
-                    elif block.figure.use not in shared:
-                        raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
-                                                       f"expected a figure id from {where} "
-                                                       f"({', '.join(sorted(shared)) or 'none'}), "
-                                                       f"got {block.figure.use!r}"))
+                    figure = project.exercise_figure(handout, doc, i)  # an unknown `use` is an error
+                    if block.figure.use is None:
+                        figures.append((f"{block.id} ({hf.language})", f"{hf.language}/{hf.id}.yaml", figure))
         if not figures:
             print(f"{condition}: no figures")
             continue

@@ -27,13 +27,10 @@ R_HEEL, R_TOE = 0.016 * H, 0.012 * H
 MAT = 2.0                                  # a mat's thickness
 CHAIR_SEAT = SHANK + ANKLE_H - 0.9 * R_HIP + 0.5   # feet flat with the knees at a right angle
 BED_TOP = 0.33 * H
-STEP_H = 0.11 * H
 OBLIQUE = (0.45, 0.3)                      # how a part turned toward the reader shows (figure-4)
 
 BASE_TRUNK = {"standing": 0.0, "sitting": 0.0, "kneeling": 0.0, "lying_on_back": -90.0,
               "lying_on_front": 90.0, "hands_and_knees": 90.0}
-PART_NAMES = {"sore_foot": "the sore foot", "sore_knee": "the sore knee", "other_foot": "the other foot",
-              "other_knee": "the other knee", "hips": "the hips", "head": "the head", "hands": "the hands"}
 
 
 Point = tuple[float, float]
@@ -124,7 +121,7 @@ def _leg(hip: Point, down: Point, hip_flex: float, knee_flex: float, ankle: floa
     sole = rot(foot_dir, -90)  # from the ankle toward the sole
     heel = add(add(ankle_p, foot_dir, -HEEL * 0.35), sole, ANKLE_H - R_HEEL)
     toe = add(add(ankle_p, foot_dir, TOE), sole, ANKLE_H - R_TOE)
-    return knee, ankle_p, heel, toe, foot_dir
+    return knee, ankle_p, heel, toe
 
 
 def _foot_flat(shank_dir: Point) -> float:
@@ -202,8 +199,7 @@ def _solve(pose, props: tuple) -> Body:
 
     def place_leg(name: str):
         hip_flex, knee_flex, ankle, leg = legs[name]
-        knee, ankle_p, heel, toe, _ = _leg(hip, down, hip_flex, knee_flex, ankle, leg.turn_out)
-        return knee, ankle_p, heel, toe
+        return _leg(hip, down, hip_flex, knee_flex, ankle, leg.turn_out)
 
     # put the body down before the feet are solved: what touches the support decides the height
     trunk_lowest = min(hip[1] - R_HIP, shoulder[1] - R_CHEST, head[1] - R_HEAD)

@@ -15,6 +15,7 @@ from reportlab.lib.colors import Color, HexColor
 
 from handouts.figures import body as b
 from handouts.figures.body import Body, add, rot, sub, unit
+from handouts.layout.images import fit_box
 from handouts.pdf.seam import Flowable
 from handouts.reuse.cache import remember
 
@@ -165,8 +166,7 @@ def prop_commands(figure, bodies: list[Body], pal: Palette) -> tuple[list, list]
             colour = pal.prop_fill if kind == "towel" else pal.accent
             front.append(("stroke", pal.line, width + 1.0, [(hand, sole)]))
             front.append(("stroke", colour, width, [(hand, sole)]))
-    floor_y = 0.0
-    behind.insert(0, ("stroke", pal.floor, 1.2, [((x0 - 10, floor_y - 0.6), (x1 + 10, floor_y - 0.6))]))
+    behind.insert(0, ("stroke", pal.floor, 1.2, [((x0 - 10, -0.6), (x1 + 10, -0.6))]))
     return behind, front
 
 
@@ -377,11 +377,7 @@ class FigureBox(Flowable):
     def __init__(self, pic: Picture, max_w: float, max_h: float):
         super().__init__()
         self.pic = pic
-        aspect = pic.aspect
-        if max_w / max_h > aspect:
-            self.width, self.height = max_h * aspect, max_h
-        else:
-            self.width, self.height = max_w, max_w / aspect
+        self.width, self.height = fit_box(pic.aspect, max_w, max_h)
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height

@@ -124,10 +124,6 @@ def blank_template_fields() -> dict:
     return dict.fromkeys(TEMPLATE_FIELDS, "")
 
 
-def blank_emergency_fields() -> dict:
-    return {"number": "", "same_day": ""}
-
-
 def load_clinic(folder: Path) -> ClinicProfile:
     """Load and check a clinic folder: its profile, every field, and its logo."""
     clinic_id = folder.name
