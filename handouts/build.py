@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pydantic
 from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -25,7 +27,7 @@ from handouts.layout.images import load_picture
 from handouts.layout.styles import Scale, fit_steps, make_styles
 from handouts.layout.theme import resolve_theme
 from handouts.model.clinic import ClinicProfile, blank_template_fields, load_clinic
-from handouts.model.content import SLUG, Exercise, Handout
+from handouts.model.content import SLUG, DoseChange, Exercise, ExerciseLibrary, ExerciseUse, Handout
 from handouts.model.labels import Labels, load_labels
 from handouts.model.layout import Layout, load_layout
 from handouts.model.schema import validate
@@ -37,6 +39,14 @@ from handouts.text.rendering import RenderedHandout, check_texts, render_handout
 from handouts.text.templating import escape_text, plain
 
 PAPERS = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a library exercise in a handout came from."""
+    condition: str
+    doc: Document
+    path: tuple     # ("exercises", j) in the library file
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class Project:
     _fit_hints: dict = field(default_factory=dict)   # the same -> the step the last clinic needed
     _blanks: dict = field(default_factory=dict)      # content file -> the handout with clinic values blank
     _seeds: dict = field(default_factory=dict)       # (content file, layout, paper, step) -> replay.Seed
+    _libraries: dict = field(default_factory=dict)   # (condition, language) -> (ExerciseLibrary, Document)
+    _origins: dict = field(default_factory=dict)     # (handout file, block index) -> Origin of a library exercise
 
     @property
     def content_dir(self) -> Path:
@@ -79,7 +91,7 @@ class Project:
         found = []
         for path in sorted(self.content_dir.glob("*/*/*.yaml")):
             condition, lang = path.parent.parent.name, path.parent.name
-            if condition == "labels" or (language and lang != language):
+            if condition == "labels" or lang == "library" or (language and lang != language):
                 continue
             found.append(HandoutFile(f"{condition}-{path.stem}", path.stem, condition, lang, path))
         return found
@@ -124,8 +136,75 @@ class Project:
                                                              f"got '{handout.condition}'"))
             if problems:
                 raise HandoutError(problems)
+            blocks = list(handout.blocks)
+            for i, block in enumerate(blocks):
+                if isinstance(block, ExerciseUse):
+                    try:
+                        blocks[i], self._origins[(doc.file, i)] = self.library_exercise(
+                            handout.condition, handout.language, block.use, block.dosing, block.note,
+                            doc, ("blocks", i))
+                    except HandoutError as exc:
+                        problems += exc.problems
+            if problems:
+                raise HandoutError(problems)
+            if blocks != list(handout.blocks):
+                handout = handout.model_copy(update={"blocks": blocks})
             self._handouts[hf.path] = (handout, doc)
         return self._handouts[hf.path]
+
+    def library_path(self, condition: str, language: str) -> Path:
+        return self.content_dir / condition / "library" / f"{language}.yaml"
+
+    def library(self, condition: str, language: str) -> tuple[ExerciseLibrary, Document] | None:
+        """content/<condition>/library/<lang>.yaml, validated (None when there is no such file)."""
+        key = (condition, language)
+        if key not in self._libraries:
+            path = self.library_path(condition, language)
+            if not path.is_file():
+                self._libraries[key] = None
+            else:
+                doc = load(path)
+                library = validate(ExerciseLibrary, doc)
+                problems = check_texts(doc.data, load_fonts(), doc)
+                if library.language != language:
+                    problems.append(doc.problem(("language",), f"expected '{language}' (the file name), "
+                                                               f"got '{library.language}'"))
+                if library.condition != condition:
+                    problems.append(doc.problem(("condition",), f"expected '{condition}' (the folder), "
+                                                                 f"got '{library.condition}'"))
+                if problems:
+                    raise HandoutError(problems)
+                self._libraries[key] = (library, doc)
+        return self._libraries[key]
+
+    def library_exercise(self, condition: str, language: str, use: str, change: DoseChange | None,
+                         note: str | None, doc: Document, at: tuple) -> tuple[Exercise, Origin]:
+        """The library exercise `use` of a condition and language, with its dose changed and a note
+        (an unknown id, a missing library or a change that leaves no dose is an error at `at`)."""
+        found = self.library(condition, language)
+        if found is None:
+            raise HandoutError(doc.problem(at + ("use",), f"expected an exercise from the {condition} exercise "
+                               f"library, but there is no {display_path(self.library_path(condition, language))}"))
+        library, lib_doc = found
+        ids = [e.id for e in library.exercises]
+        if use not in ids:
+            hint = difflib.get_close_matches(use, ids, n=1, cutoff=0.6)
+            more = f"; did you mean '{hint[0]}'?" if hint else f"; available: {', '.join(ids)}"
+            raise HandoutError(doc.problem(at + ("use",), f"no exercise '{use}' in {condition}/library/"
+                                                          f"{language}.yaml{more}"))
+        j = ids.index(use)
+        body = library.exercises[j]
+        fields = {name: getattr(body, name) for name in type(body).model_fields}
+        if change is not None:
+            try:
+                fields["dosing"] = change.apply(body.dosing)
+            except pydantic.ValidationError as exc:
+                reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                raise HandoutError(doc.problem(at + ("dosing",), f"with these changes the dose of '{use}' "
+                                                                 f"is not a dose: {reason}")) from None
+        if note is not None:
+            fields["note"] = note
+        return Exercise.model_construct(type="exercise", **fields), Origin(condition, lib_doc, ("exercises", j))
 
     def figures(self, condition: str) -> dict:
         """content/<condition>/figures.yaml: figure id -> Figure (none when there is no such file)."""
@@ -136,19 +215,45 @@ class Project:
 
     def exercise_figure(self, handout: Handout, doc: Document, i: int) -> Figure:
         """The figure of the exercise at blocks[i]: its own poses, or the figures.yaml figure it uses
-        (an unknown id is an error at the exercise's `use`)."""
+        (an unknown id is an error at the exercise's `use`, in the library when it came from one)."""
         block = handout.blocks[i]
         assert isinstance(block, Exercise) and block.figure is not None
         ref = block.figure
         own = ref.own()
         if own is not None:
             return own
-        shared = self.figures(handout.condition)
+        origin = self._origins.get((doc.file, i))
+        condition = origin.condition if origin else handout.condition
+        shared = self.figures(condition)
         if ref.use not in shared:
-            raise HandoutError(doc.problem(("blocks", i, "figure", "use"),
-                                           f"expected a figure id from {handout.condition}/figures.yaml "
-                                           f"({', '.join(sorted(shared)) or 'none'}), got {ref.use!r}"))
+            where, at = (origin.doc, origin.path) if origin else (doc, ("blocks", i))
+            raise HandoutError(where.problem(at + ("figure", "use"),
+                                             f"expected a figure id from {condition}/figures.yaml "
+                                             f"({', '.join(sorted(shared)) or 'none'}), got {ref.use!r}"))
         return shared[ref.use]
+
+    def image_source(self, doc: Document, i: int) -> tuple[Document, tuple]:
+        """Where the image of the exercise at blocks[i] was written: (its file's document, key path)."""
+        origin = self._origins.get((doc.file, i))
+        return (origin.doc, origin.path + ("image", "file")) if origin else (doc, ("blocks", i, "image", "file"))
+
+    def register(self, hf: HandoutFile, handout: Handout, doc: Document, origins: dict[int, Origin]) -> None:
+        """A handout made in memory (a patient's program): built like one read from hf.path."""
+        self._handouts[hf.path] = (handout, doc)
+        for i, origin in origins.items():
+            self._origins[(doc.file, i)] = origin
+
+    def forget(self, hf: HandoutFile) -> None:
+        """Drop what was kept for one handout (a program, built once), so a worker building hundreds
+        keeps no more than it needs."""
+        entry = self._handouts.pop(hf.path, None)
+        for cache in (self._fit_floors, self._fit_hints, self._seeds):
+            for key in [k for k in cache if k[0] == hf.path]:
+                del cache[key]
+        self._blanks.pop(hf.path, None)
+        if entry is not None:
+            for key in [k for k in self._origins if k[0] == entry[1].file]:
+                del self._origins[key]
 
     def layout(self, layout_id: str) -> tuple[Layout, Document]:
         if layout_id not in self._layouts:
@@ -215,12 +320,11 @@ def timestamp_for(reviewed: dt.date) -> TimeStamp:
 
 def _pictures(project: Project, handout: Handout, doc: Document) -> dict:
     """The handout's pictures: image file -> Picture, and ("figure", exercise id) -> Figure."""
-    folder = Path(doc.file).parent
     pictures: dict = {}
     for i, block in enumerate(handout.blocks):
         if isinstance(block, Exercise) and block.image is not None:
-            pictures[block.image.file] = load_picture(folder, block.image.file, doc,
-                                                      ("blocks", i, "image", "file"))
+            where, at = project.image_source(doc, i)
+            pictures[block.image.file] = load_picture(Path(where.file).parent, block.image.file, where, at)
         elif isinstance(block, Exercise) and block.figure is not None:
             pictures[("figure", block.id)] = project.exercise_figure(handout, doc, i)
     return pictures

@@ -125,22 +125,32 @@ def test_failed_run_keeps_previous_good_pdf(project, capsys):
 
 
 def test_bad_values_reported_together_with_file_line_and_path(project, capsys):
-    path = project / "content" / "hamstring-nerve-pain" / "en" / "exercises.yaml"
-    text = path.read_text()
+    library = project / "content" / "hamstring-nerve-pain" / "library" / "en.yaml"
+    text = library.read_text()
     text = re.sub(r"reps: \d+", "reps: ten", text, count=1)
-    text = text.replace("kind: exercises", "kind: exercise", 1)
     text = text.replace("\n    purpose:", "\n    purpse:", 1)
-    path.write_text(text)
+    library.write_text(text)
     assert run(project, "build", "--handout", "exercises", "--out", str(project / "out")) == 1
     err = capsys.readouterr().err
     lines = text.splitlines()
     reps_line = next(i for i, t in enumerate(lines, 1) if "reps: ten" in t)
-    assert re.search(rf"exercises.yaml:{reps_line}:\d+: blocks\[\d+\]\.dosing\.reps: expected a whole number "
+    assert re.search(rf"library/en.yaml:{reps_line}:\d+: exercises\[\d+\]\.dosing\.reps: expected a whole number "
                      r"from 1 to 100, got 'ten'", err), err
+    assert re.search(r"library/en.yaml:\d+:5: exercises\[0\]\.purpse: unknown key 'purpse'; did you mean "
+                     r"'purpose'\?", err), err
+    assert "Traceback" not in err
+
+    guide = project / "content" / "hamstring-nerve-pain" / "en" / "exercises.yaml"
+    text = guide.read_text().replace("kind: exercises", "kind: exercise", 1)
+    text = text.replace("{type: exercise, use: bridge}", "{type: exercise, use: bridge, dosing: {reps: ten, sets: 0}}")
+    guide.write_text(text)
+    assert run(project, "build", "--handout", "exercises", "--out", str(project / "out")) == 1
+    err = capsys.readouterr().err
     assert re.search(r"exercises.yaml:\d+:1: kind: expected one of 'overview', 'exercises' or 'prevention', "
                      r"got 'exercise'", err), err
-    assert re.search(r"unknown key 'purpse'; did you mean 'purpose'\?", err), err
-    assert "Traceback" not in err
+    assert re.search(r"exercises.yaml:\d+:\d+: blocks\[\d+\]\.dosing\.reps: expected a whole number", err), err
+    assert re.search(r"exercises.yaml:\d+:\d+: blocks\[\d+\]\.dosing\.sets: expected a whole number from 1 to 10, "
+                     r"got 0", err), err
 
 
 def test_duplicate_keys_rejected(project, capsys):

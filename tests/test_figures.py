@@ -53,8 +53,11 @@ def _figures(pdf: bytes) -> list[tuple[str, list]]:
 
 
 def _exercises(lang: str) -> list[dict]:
+    """The guide's exercises as the library defines them, in the guide's order."""
     data = yaml.safe_load((REPO / "content" / "hamstring-nerve-pain" / lang / "exercises.yaml").read_text())
-    return [b for b in data["blocks"] if b["type"] == "exercise"]
+    library = yaml.safe_load((REPO / "content" / "hamstring-nerve-pain" / "library" / f"{lang}.yaml").read_text())
+    by_id = {e["id"]: e for e in library["exercises"]}
+    return [by_id[b["use"]] for b in data["blocks"] if b["type"] == "exercise"]
 
 
 @pytest.mark.parametrize("lang,paper,layout", GUIDES, ids=["-".join(g) for g in GUIDES])
@@ -141,7 +144,7 @@ def test_an_image_still_takes_the_place_of_the_figure(project, tmp_path):
     """A clinic's own photo given as `image:` is printed instead of the drawing."""
     root = tmp_path / "p"
     shutil.copytree(project, root)
-    path = root / "content" / "hamstring-nerve-pain" / "en" / "exercises.yaml"
+    path = root / "content" / "hamstring-nerve-pain" / "library" / "en.yaml"
     text = path.read_text()
     shutil.copyfile(root / "clinics" / "example" / "logo.png", path.parent / "bridge.png")
     text = text.replace("    figure:\n      use: bridge\n",

@@ -8,6 +8,7 @@ the workers (a PDF is either complete or absent: `write_atomic` renames) and rec
 from __future__ import annotations
 
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
@@ -151,6 +152,7 @@ def _worker_main(conn, root: str) -> None:
     """A worker: take (kind, task) from the parent, send the result back, until told to stop."""
     _init_worker(root)
     fns = {"handout": _build_one, "packet": _merge_one}
+
     while True:
         try:
             message = conn.recv()
@@ -159,6 +161,9 @@ def _worker_main(conn, root: str) -> None:
         if message is None:
             return
         kind, task = message
+        if kind not in fns:  # another command's job, named "module:function" (e.g. programs)
+            module, _, name = kind.partition(":")
+            fns[kind] = getattr(importlib.import_module(module), name)
         conn.send(fns[kind](task))
 
 

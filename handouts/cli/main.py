@@ -63,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: output/figures)")
     from handouts.batch import run as batch  # noqa: E402  (issue #4: batch and packet commands)
     from handouts.pdf import packet
+    from handouts.program import run as program
     batch.add_command(sub)
     packet.add_command(sub)
+    program.add_command(sub)
     return p
 
 
@@ -267,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "batch":
             from handouts.batch.run import cmd_batch
             return cmd_batch(project, args)
+        if args.command == "program":
+            from handouts.program.run import cmd_program
+            return cmd_program(project, args)
         if args.command == "packet":
             from handouts.pdf.packet import cmd_packet
             return cmd_packet(project, args)

@@ -228,29 +228,44 @@ class Builder:
         out += [self._table(rows, [lw, self.width - lw], False, True), self.spacer()]
         return out
 
-    def dosing_table(self, d: c.Dosing) -> Table:
-        """One tinted row: 'Sets 2 | Repeat 10 | Hold (seconds) 30 | 2 times a day', numbers in bold
-        (the labels come from the language's label table)."""
-        s, L = self.s, self.labels
-        # 'Sets 1' says nothing for a timed activity such as walking ('Minutes 10'): left out there
-        timed_once = d.sets == 1 and d.reps is None and d.hold_seconds is None
-        cells = [] if timed_once else [(L.sets_label, d.sets)]
+    def dose_words(self, d: c.Dosing) -> list[str]:
+        """The dose in plain words, one markup part each, numbers in bold: '2 sets', '10 times with
+        each leg', 'hold 5 seconds', 'lower over 3 seconds', '10 minutes', '2 times a day', 'after work'
+        (the words from the language's label table). One set is not worth saying."""
+        L = self.labels
+
+        def say(plural, n: int) -> str:
+            return esc(plural.form(n)).replace("{n}", f"<b>{n}</b>")
+
+        parts = []
+        if d.sets is not None and d.sets > 1:
+            parts.append(say(L.sets, d.sets))
         if d.reps is not None:
-            cells.append((L.reps_label, d.reps))
+            each = {"leg": L.reps_each_leg, "arm": L.reps_each_arm, "side": L.reps_each_side}.get(d.each or "", L.reps)
+            parts.append(say(each, d.reps))
         if d.hold_seconds is not None:
-            cells.append((L.hold_label, d.hold_seconds))
+            parts.append(say(L.hold, d.hold_seconds))
+        if d.lift_seconds is not None:
+            parts.append(say(L.lift, d.lift_seconds))
+        if d.lower_seconds is not None:
+            parts.append(say(L.lower, d.lower_seconds))
         if d.minutes is not None:
-            cells.append((L.minutes_label, d.minutes))
+            parts.append(say(L.minutes, d.minutes))
         often = (L.per_day if d.per == "day" else L.per_week)(d.times)
-        row = [self.para(f"{esc(label)} <b>{value}</b>", s.table_cell) for label, value in cells]
-        row.append(self.para(f"<b>{esc(often)}</b>", s.table_cell))
-        n = len(row)
-        last = self.width * 0.3
-        widths = [(self.width - last) / (n - 1)] * (n - 1) + [last]
-        table = Table([row], colWidths=widths)
+        parts.append(f"<b>{esc(often)}</b>")
+        if d.when:
+            parts.append(d.when)
+        return parts
+
+    def dosing_table(self, d: c.Dosing) -> Table:
+        """One tinted line: 'How much: 10 times with each leg · hold 30 seconds · 2 times a day'. The
+        parts wrap between words, never inside one (a narrow column gets two lines, not 'Hold (se|conds)')."""
+        s, L = self.s, self.labels
+        sep = "\u00a0· "  # the dot stays with the part before it
+        words = sep.join(p.replace(" ", "\u00a0") if len(p) <= 24 else p for p in self.dose_words(d))
+        table = Table([[self.para(f"<b>{esc(L.dosing_heading)}:</b> {words}", s.table_cell)]], colWidths=[self.width])
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), HexColor(s.theme.table_fill)),
-            ("LINEAFTER", (0, 0), (-2, -1), 0.75, HexColor(s.theme.rule)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -274,6 +289,9 @@ class Builder:
             box = tag(FigureBox(pic, w, h), "Figure", alt=self.figure_alt(b))
         parts += text if box is None else self.with_drawing(text, box)
         parts.append(self.dosing_table(b.dosing))
+        if b.note:
+            parts.append(tag(Spacer(1, s.space("item")), "Artifact"))
+            parts.append(self.para(f"<b>{esc(L.exercise_note)}:</b> {b.note}"))
         if b.cautions:
             # one idea per line: a single caution follows the label; two or more are a list under it
             parts.append(tag(Spacer(1, s.space("item")), "Artifact"))
@@ -388,13 +406,14 @@ class Builder:
         day_style = ParagraphStyle("th-day", parent=day_style, alignment=TA_CENTER)
         first = self.width - day_w * b.days
         head = [self.para(esc(L.tracker_item), s.table_head)] + [self.para(esc(d), day_style) for d in L.days[:b.days]]
-        rows = [head] + [[self.para(n, s.table_cell)] + [TickBox(box, s.theme.text) for _ in range(b.days)]
-                         for n in names]
+        counts = list(b.boxes) + [1] * (len(names) - len(b.boxes))
+        rows = [head] + [[self.para(n, s.table_cell)] + [TickBox(box, s.theme.text, k) for _ in range(b.days)]
+                         for n, k in zip(names, counts)]
         table = self._table(rows, [first] + [day_w] * b.days, True, False,
                             [("ALIGN", (1, 1), (-1, -1), "CENTER"),
                              ("LEFTPADDING", (1, 0), (-1, -1), pad), ("RIGHTPADDING", (1, 0), (-1, -1), pad)])
         out = [self.heading(b.title, 2)] if b.title else []
-        return out + [table, self.spacer()]
+        return [KeepTogether(out + [table]), self.spacer()]  # a log is filled in at one glance: never split
 
     def b_qr(self, b: c.QR) -> list:
         s = self.s

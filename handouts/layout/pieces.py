@@ -9,25 +9,36 @@ from handouts.pdf.seam import Flowable, ListFlowable
 
 
 class TickBox(Flowable):
-    """An empty square to tick by hand."""
+    """Empty squares to tick by hand: one, or one per session of the day (as many to a line as fit)."""
 
-    def __init__(self, size: float, colour: str):
+    GAP = 3.0
+
+    def __init__(self, size: float, colour: str, count: int = 1):
         super().__init__()
         self.size = size
         self.colour = colour
+        self.count = count
+        self.per_line = count
         self.role = "Artifact"
 
     def wrap(self, aw, ah):
-        return self.size, self.size
+        step = self.size + self.GAP
+        self.per_line = max(1, min(self.count, int((aw + self.GAP) // step)))
+        lines = -(-self.count // self.per_line)
+        return self.per_line * step - self.GAP, lines * step - self.GAP
 
     def draw_key(self):
         """What its drawing depends on, so a table of them can be replayed (replay.py)."""
-        return "tick", self.size, self.colour
+        return "tick", self.size, self.colour, self.count, self.per_line
 
     def draw(self):
         self.canv.setStrokeColor(HexColor(self.colour))
         self.canv.setLineWidth(1)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        step = self.size + self.GAP
+        lines = -(-self.count // self.per_line)
+        for k in range(self.count):
+            line, col = divmod(k, self.per_line)
+            self.canv.rect(col * step, (lines - 1 - line) * step, self.size, self.size, stroke=1, fill=0)
 
 
 class PictureBox(Flowable):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from handouts.figures.model import ExerciseFigure
 from handouts.model.schema import Model
@@ -106,25 +106,76 @@ class Facts(Model):
     """The table rows."""
 
 
+Count = Annotated[int, Field(ge=1, le=100)]
+Seconds = Annotated[int, Field(ge=1, le=300)]
+Tempo = Annotated[int, Field(ge=1, le=10)]
+Sets = Annotated[int, Field(ge=1, le=10)]
+Minutes = Annotated[int, Field(ge=1, le=120)]
+Sessions = Annotated[int, Field(ge=1, le=10)]
+When = Annotated[str, Field(min_length=1, max_length=80)]
+
+
 class Dosing(Model):
-    sets: Annotated[int, Field(ge=1, le=10)]
-    """Number of sets."""
-    reps: Annotated[int, Field(ge=1, le=100)] | None = None
-    """Repetitions per set."""
-    hold_seconds: Annotated[int, Field(ge=1, le=300)] | None = None
+    """How much and how often, printed in plain words ('10 times with each leg · hold 5 seconds ·
+    2 times a day · after work') from the language's label table."""
+
+    sets: Sets | None = None
+    """Number of sets; 1 or none is not printed."""
+    reps: Count | None = None
+    """Repetitions (per set, and per side when `each` is given)."""
+    each: Literal["leg", "arm", "side"] | None = None
+    """The repetitions are for each leg, arm or side: '10 times with each leg'."""
+    hold_seconds: Seconds | None = None
     """Seconds to hold each repetition."""
-    minutes: Annotated[int, Field(ge=1, le=120)] | None = None
+    lift_seconds: Tempo | None = None
+    """Tempo: seconds to lift or push ('lift over 2 seconds')."""
+    lower_seconds: Tempo | None = None
+    """Tempo: seconds to lower or return ('lower over 3 seconds')."""
+    minutes: Minutes | None = None
     """Minutes per session (for walking and the like)."""
-    times: Annotated[int, Field(ge=1, le=10)]
-    """How many times per `per`."""
+    times: Sessions
+    """Sessions: how many times per `per` (the weekly log has as many boxes a day)."""
     per: Literal["day", "week"]
     """day or week."""
+    when: When | None = None
+    """When to do it, in the handout's language ('after work', 'before bed')."""
 
     @model_validator(mode="after")
     def _some_amount(self):
         if self.reps is None and self.hold_seconds is None and self.minutes is None:
             raise ValueError("expected at least one of reps, hold_seconds or minutes")
+        if self.reps is None and (self.each or self.lift_seconds or self.lower_seconds):
+            raise ValueError("each, lift_seconds and lower_seconds need reps (how many times)")
         return self
+
+
+class DoseChange(Model):
+    """Changes to an exercise's usual dose: the keys given replace its own; `null` removes one."""
+
+    sets: Sets | None = None
+    """See Dosing."""
+    reps: Count | None = None
+    """See Dosing."""
+    each: Literal["leg", "arm", "side"] | None = None
+    """See Dosing."""
+    hold_seconds: Seconds | None = None
+    """See Dosing."""
+    lift_seconds: Tempo | None = None
+    """See Dosing."""
+    lower_seconds: Tempo | None = None
+    """See Dosing."""
+    minutes: Minutes | None = None
+    """See Dosing."""
+    times: Sessions | None = None
+    """See Dosing."""
+    per: Literal["day", "week"] | None = None
+    """See Dosing."""
+    when: When | None = None
+    """See Dosing."""
+
+    def apply(self, dosing: Dosing) -> Dosing:
+        """The dose with these changes (raises pydantic's ValidationError when the result is not a dose)."""
+        return Dosing.model_validate({**dosing.model_dump(exclude_none=True), **self.model_dump(exclude_unset=True)})
 
 
 class Image(Model):
@@ -134,12 +185,15 @@ class Image(Model):
     """What the picture shows, for people who cannot see it."""
 
 
-class Exercise(Model):
-    type: Literal["exercise"]
+class ExerciseBody(Model):
+    """An exercise as an exercise library (content/<condition>/library/<lang>.yaml) defines it."""
+
     id: Slug
-    """A short id, unique in the handout."""
+    """A short id, unique in the library (and in the handout)."""
     name: Text
     """The exercise's name."""
+    log_name: Text | None = None
+    """A shorter name for the weekly log of a program (default: the name)."""
     purpose: Text
     """What it is for, in one sentence."""
     start: Text
@@ -154,6 +208,25 @@ class Exercise(Model):
     """An optional picture (a clinic's own photo or drawing); it takes the place of `figure`."""
     figure: ExerciseFigure | None = None
     """A drawing of the exercise made from poses (see docs/figures.md)."""
+    note: Text | None = None
+    """A note for this patient or this handout, printed under the dose."""
+
+
+class Exercise(ExerciseBody):
+    type: Literal["exercise"]
+    """An exercise written out in the handout."""
+
+
+class ExerciseUse(Model):
+    """An exercise taken from the condition's exercise library, by id."""
+
+    type: Literal["exercise"]
+    use: Slug
+    """The id of an exercise in content/<condition>/library/<lang>.yaml."""
+    dosing: DoseChange | None = None
+    """Changes to its usual dose."""
+    note: Text | None = None
+    """A note printed under the dose."""
 
 
 class Checklist(Model):
@@ -170,8 +243,10 @@ class Tracker(Model):
     """An optional heading for the log."""
     days: Annotated[int, Field(ge=1, le=7)] = 7
     """How many day columns."""
-    rows: Annotated[list[Text], Field(max_length=10)] = []
+    rows: Annotated[list[Text], Field(max_length=12)] = []
     """Row names; empty means the handout's exercise names."""
+    boxes: Annotated[list[Annotated[int, Field(ge=1, le=10)]], Field(max_length=12)] = []
+    """Tick boxes a day for each row (default 1): as many as the sessions a day prescribed."""
 
 
 class QR(Model):
@@ -184,8 +259,29 @@ class QR(Model):
     """What a screen reader says; default: the label and the address."""
 
 
-Block = Annotated[Union[Heading, Paragraph, Bullets, Steps, Callout, Facts, Exercise, Checklist, Tracker, QR],
-                  Field(discriminator="type")]
+BLOCK_TYPES = {"heading": Heading, "paragraph": Paragraph, "bullets": Bullets, "steps": Steps, "callout": Callout,
+               "facts": Facts, "exercise": Exercise, "checklist": Checklist, "tracker": Tracker, "qr": QR}
+
+
+def _block_tag(value) -> str | None:
+    """Which block model a mapping is: its `type`, and an exercise with `use:` is a library reference."""
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if kind == "exercise" and "use" in value:
+            return "exercise-use"
+        return kind if isinstance(kind, str) and kind in BLOCK_TYPES else None
+    kind = getattr(value, "type", None)
+    return "exercise-use" if isinstance(value, ExerciseUse) else kind
+
+
+Block = Annotated[Union[Annotated[Heading, Tag("heading")], Annotated[Paragraph, Tag("paragraph")],
+                        Annotated[Bullets, Tag("bullets")], Annotated[Steps, Tag("steps")],
+                        Annotated[Callout, Tag("callout")], Annotated[Facts, Tag("facts")],
+                        Annotated[Exercise, Tag("exercise")], Annotated[Checklist, Tag("checklist")],
+                        Annotated[Tracker, Tag("tracker")], Annotated[QR, Tag("qr")],
+                        Annotated[ExerciseUse, Tag("exercise-use")]],
+                  Discriminator(_block_tag, custom_error_type="union_tag_invalid",
+                                custom_error_context={"discriminator": "'type'", "tag": "", "expected_tags": ", ".join(f"'{t}'" for t in BLOCK_TYPES)})]
 
 
 class Handout(Model):
@@ -220,7 +316,27 @@ class Handout(Model):
     def _red_flag(self):
         if not any(isinstance(b, Callout) and b.kind == "red_flag" for b in self.blocks):
             raise ValueError("every handout needs a red-flag box: a callout with kind: red_flag")
-        ids = [b.id for b in self.blocks if isinstance(b, Exercise)]
+        ids = [b.id if isinstance(b, Exercise) else b.use for b in self.blocks if isinstance(b, (Exercise, ExerciseUse))]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"exercise ids must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+
+class ExerciseLibrary(Model):
+    """content/<condition>/library/<lang>.yaml: every exercise of a condition in one language, defined
+    once; the condition's exercise guide and every program take them from here by id."""
+
+    condition: Slug
+    """The condition folder this library belongs to."""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$", json_schema_extra={"expect": "a language code like en"})]
+    """Language code (the file name)."""
+    exercises: Annotated[list[ExerciseBody], Field(min_length=1, max_length=200)]
+    """The exercises."""
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [e.id for e in self.exercises]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"exercise ids must be unique, repeated: {', '.join(dupes)}")

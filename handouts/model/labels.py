@@ -22,6 +22,10 @@ class Plural(Model):
     def __call__(self, n: int) -> str:
         return (self.one if n == 1 else self.other).replace("{n}", str(n))
 
+    def form(self, n: int) -> str:
+        """The form for n, with `{n}` still in it."""
+        return self.one if n == 1 else self.other
+
 
 class Labels(Model):
     """Words the layout prints, in one language."""
@@ -66,16 +70,36 @@ class Labels(Model):
     """'2 times a day'."""
     per_week: Plural
     """'3 times a week'."""
-    sets_label: Word
-    """Dosing table header."""
-    reps_label: Word
-    """Dosing table header."""
-    hold_label: Word
-    """Dosing table header."""
-    minutes_label: Word
-    """Dosing table header."""
-    how_often_label: Word
-    """Dosing table header."""
+    reps_each_leg: Plural
+    """'10 times with each leg'."""
+    reps_each_arm: Plural
+    """'10 times with each arm'."""
+    reps_each_side: Plural
+    """'10 times on each side'."""
+    lift: Plural
+    """Tempo: 'lift over 2 seconds'."""
+    lower: Plural
+    """Tempo: 'lower over 3 seconds'."""
+    exercise_note: Word
+    """Label before a note on an exercise (a program's note from the clinician)."""
+    program_title: Word
+    """Title of a personal exercise program."""
+    program_for: Word
+    """Program details: before the patient's name."""
+    program_date: Word
+    """Program details: before the date it was made."""
+    program_from: Word
+    """Program details: before the clinician's name and role."""
+    program_next: Word
+    """Program details: before the follow-up date."""
+    program_goals: Word
+    """Heading of the patient's goals."""
+    program_log: Word
+    """Heading of a program's weekly log."""
+    months: Annotated[list[Word], Field(min_length=12, max_length=12)]
+    """Month names, January first, for dates printed in words."""
+    date_format: Word
+    """A date in words; uses {day}, {month} and {year}."""
     days: Annotated[list[Word], Field(min_length=7, max_length=7)]
     """Short day names for the tracker, Monday first."""
     tracker_item: Word
@@ -90,6 +114,12 @@ class Labels(Model):
     """Header label."""
     hours: Word
     """Header label."""
+
+
+def date_words(labels: Labels, day) -> str:
+    """A date in the language's words: 'December 3, 2026', '3 de diciembre de 2026'."""
+    return (labels.date_format.replace("{day}", str(day.day)).replace("{month}", labels.months[day.month - 1])
+            .replace("{year}", str(day.year)))
 
 
 def load_labels(folder: Path, language: str) -> tuple[Labels, Document]:

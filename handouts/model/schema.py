@@ -73,8 +73,14 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[Any, Any]:
             if part in current.model_fields:
                 info = current.model_fields[part]
                 current = info.annotation
-        else:  # a tagged union: pick the member whose `type` literal is this part
-            for member in map(_unwrap, typing.get_args(current)):
+        else:  # a tagged union: pick the member tagged with this part, or whose `type` literal it is
+            raw = typing.get_args(current)
+            tagged = [typing.get_args(a)[0] for a in raw if typing.get_origin(a) is typing.Annotated
+                      and any(isinstance(x, pydantic.Tag) and x.tag == part for x in typing.get_args(a)[1:])]
+            if tagged:
+                current = tagged[0]
+                continue
+            for member in map(_unwrap, raw):
                 tag = member.model_fields.get("type") if isinstance(member, type) and issubclass(
                     member, BaseModel) else None
                 if tag is not None and typing.get_args(tag.annotation) == (part,):
@@ -206,7 +212,13 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
     if kind == "missing":
         return doc.problem(path, "required key is missing")
     if kind == "union_tag_invalid":
+        node = _value_at(doc.data, path)
+        if not isinstance(node, dict):
+            return doc.problem(path, f"expected a mapping of keys, got {_got(node)}")
+        if "type" not in node:
+            return doc.problem(path, f"expected a 'type' key, got {_got(node)}")
         path = path + ("type",)
+        err = {**err, "ctx": {**(err.get("ctx") or {}), "tag": str(node["type"])}}
     info = _field_info(model, loc)
     expected = _expected(err, info)
     if kind == "value_error" or not expected:
@@ -216,6 +228,15 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
         return doc.problem(path, message[:1].lower() + message[1:])
     got = repr(ctx_tag) if (ctx_tag := (err.get("ctx") or {}).get("tag")) is not None else _got(err.get("input"))
     return doc.problem(path, f"expected {expected}, got {got}")
+
+
+def _value_at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -104,6 +104,7 @@ class Hasher:
         return _digest("handout", self.generator(), paper, "pdf/a-2b" if archive else "pdf/ua-1",
                        f"content={self.file(content)}", f"assets={self.folder(content.parent, '.yaml', recursive=True)}",
                        f"figures={self.file(content.parent.parent / 'figures.yaml')}",
+                       f"library={self.folder(content.parent.parent / 'library', recursive=True)}",
                        f"labels={self.file(self.root / 'content' / 'labels' / f'{language}.yaml')}",
                        f"layout={layout}:{self.layout(layout)}", f"clinic={self.folder(clinic)}")
 

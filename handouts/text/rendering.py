@@ -18,10 +18,10 @@ from handouts.reuse.cache import remember
 from handouts.text.templating import Renderer, make_environment, plain
 
 # Fields that are identifiers or addresses, not text a template may produce
-NOT_TEXT = {"type", "kind", "id", "url", "file", "language", "condition", "per", "version",
+NOT_TEXT = {"type", "kind", "id", "url", "file", "language", "condition", "per", "each", "version",
             "use", "poses", "props", "arrow"}  # a figure's id and poses: not words
 # Text fields a patient does not read as prose (excluded from the reading level)
-NOT_READ = {"keywords", "sources", "review", "alt"}
+NOT_READ = {"keywords", "sources", "review", "alt", "log_name"}  # log_name: read in the log
 # (font files, text) -> (markup, plain text, characters the font lacks), for text without a template
 _STATIC: dict = {}
 
