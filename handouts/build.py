@@ -303,6 +303,7 @@ class Built:
     body_size: float
     rendered: RenderedHandout
     replayed: int = 0   # drawings replayed from an earlier clinic's build, not drawn afresh (replay.py)
+    last_fill: float = 1.0  # how full the last page is (0-1)
 
 
 def timestamp_for(reviewed: dt.date) -> TimeStamp:
@@ -381,7 +382,7 @@ def _layout_problem(exc: Exception, file) -> HandoutError:
                                 f"{_one_line(exc)[:200]})", file))
 
 
-def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme) -> int:
+def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme, budget: int | None = None) -> int:
     """The first fit step at which the handout's own text fits its budget with every clinic value
     (name, phone, ...) left blank: where the search for each clinic starts (see build_handout).
 
@@ -391,11 +392,11 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     earlier step would fit the clinic's handout either (a test checks it for every shipped handout);
     either way the answer depends on the inputs alone, never on which clinic was built first.
     Colours do not move text, so any clinic's theme gives the same answer."""
-    key = (hf.path, layout_id, paper)
+    key = (hf.path, layout_id, paper, budget)
     if key not in project._fit_floors:
         handout, doc = project.handout(hf)
         layout, _ = project.layout(layout_id)
-        budget = handout.pages * layout.page_factor
+        budget = budget or handout.pages * layout.page_factor
 
         def fits(step: int) -> bool:
             flowables = _blank_flowables(project, hf, layout_id, paper, step, theme)
@@ -430,10 +431,32 @@ def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step
     return seed
 
 
+def natural_length(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
+                   paper: str) -> tuple[int, float]:
+    """(pages, fill of the last page) of a clinic's handout at the layout's own sizes (the first
+    fit step): a layout pass, nothing drawn."""
+    fonts = load_fonts()
+    handout, doc = project.handout(hf)
+    layout, layout_doc = project.layout(layout_id)
+    labels, _ = project.labels(handout.language)
+    neutral, _ = neutral_theme(resolve_theme(layout, layout_doc, clinic))
+    h = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields()).handout
+    styles = make_styles(layout, neutral, fonts, fit_steps(layout)[0])
+    flowables = make_flowables(h, clinic, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
+    try:
+        return count_pages(flowables, layout, paper, fonts)
+    except (LayoutError, ValueError) as exc:
+        raise _layout_problem(exc, doc.file) from None
+
+
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
-                  paper: str, archive: bool = False) -> Built:
+                  paper: str, archive: bool = False, budget: int | None = None, natural: bool = False) -> Built:
     """Build one handout for one clinic, layout and paper size, fitted to its page budget.
-    Always a tagged PDF/UA-1 file; archive: PDF/A-2b as well."""
+    Always a tagged PDF/UA-1 file; archive: PDF/A-2b as well.
+
+    budget: pages allowed (default: the handout's `pages` times the layout's page factor).
+    natural: a handout built once (a patient's program): the first fit step (the layout's own sizes)
+    is drawn at once, and when it fits that is the answer, without the search a batch amortises."""
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
@@ -448,7 +471,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             "subject": plain(h.subtitle) if h.subtitle else plain(h.title),
             "keywords": ", ".join([plain(k) for k in h.keywords] + [h.condition.replace("-", " "), h.kind]),
             "creator": f"handouts {__version__} (reportlab)", "lang": labels.bcp47}
-    budget = handout.pages * layout.page_factor
+    budget = budget or handout.pages * layout.page_factor
     stamp = timestamp_for(handout.review.reviewed)
     width = body_width(layout, paper)
     steps = fit_steps(layout)
@@ -482,8 +505,18 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     # one does: starting from the step the previous clinic needed (checking that the one before it
     # does not fit) gives the same answer at the cost of one layout pass, not a wasted rendering,
     # when every clinic's text needs more than the floor.
-    floor = fit_floor(project, hf, layout_id, paper, neutral)
-    key = (hf.path, layout_id, paper)
+    if natural:
+        # a bisection over this handout's own steps (no floor from its blank text, no hint from an
+        # earlier clinic: nothing is built twice), then the full rendering has the last word
+        i = 0 if fits(0, draw=False) else 1 + bisect.bisect_left(range(1, len(steps)), True,
+                                                                  key=lambda j: fits(j, draw=False))
+        while i < len(steps) and not fits(i, draw=True):
+            i += 1
+        if i < len(steps):
+            return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i],
+                         tried[i][1])
+    floor = fit_floor(project, hf, layout_id, paper, neutral, budget) if not natural else len(steps) - 1
+    key = (hf.path, layout_id, paper, budget)
     i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
     while i > floor and fits(i - 1, draw=False):
         i -= 1
@@ -495,7 +528,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             i += 1
     if i < len(steps):
         project._fit_hints[key] = i
-        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i])
+        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i], tried[i][1])
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill
     raise HandoutError(doc.problem(("pages",),

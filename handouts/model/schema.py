@@ -17,10 +17,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Model(BaseModel):
-    """Base of every schema model: strict about unknown keys, fields documented by their docstrings."""
+    """Base of every schema model: strict about unknown keys. Each field is documented by the string
+    under it, for readers of the source; pydantic is not asked to collect them
+    (use_attribute_docstrings parses the source of every model at every start: 0.23 s of a 1.4 s
+    process, for descriptions nothing reads)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
-                              str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 def validate(model: type[M], doc: Document, context: dict | None = None) -> M:

@@ -37,10 +37,10 @@ class Composed:
     origins: dict
     attach: list            # HandoutFiles for --packet
 
-    def file(self, pages: int) -> HandoutFile:
-        """The handout's identity for the build caches; the page budget is part of it."""
+    def file(self) -> HandoutFile:
+        """The handout's identity for the build caches (the program file's path)."""
         return HandoutFile(f"program-{Path(self.doc.file).stem}", "program", self.handout.condition,
-                           self.handout.language, Path(f"{self.doc.file}#pages={pages}"))
+                           self.handout.language, Path(self.doc.file))
 
 
 def load_program(path: Path) -> tuple[Program, Document]:

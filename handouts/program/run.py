@@ -17,6 +17,7 @@ from handouts.errors import HandoutError, Problem, display_path
 from handouts.write import write_atomic
 
 DEFAULT_NAME = "{clinic}/programs/{stem}.pdf"
+SQUEEZE = 0.6    # a last page less full than this is worth fitting onto the pages before it
 FIELDS = ("clinic", "stem", "lang", "paper", "layout", "date", "patient")
 
 
@@ -69,7 +70,7 @@ def output_path(out: Path, pattern: str, composed) -> Path:
 def build_program(project, path: Path, packet: bool = False):
     """(composed program, PDF bytes, pages) for one program file."""
     from handouts import __version__
-    from handouts.build import build_handout
+    from handouts.build import build_handout, natural_length
     from handouts.model.yamlfile import Document
     from handouts.program.compose import MAX_PAGES, compose, load_program
     from handouts.text.templating import plain
@@ -78,23 +79,29 @@ def build_program(project, path: Path, packet: bool = False):
     composed = compose(project, program, doc)
     clinic = project.clinic(composed.clinic)
     layout, _ = project.layout(composed.layout)
-    built = None
-    first = max(1, min(MAX_PAGES, 1 + len(program.exercises) // 3))
-    for pages in range(first, MAX_PAGES + 1):
-        hf = composed.file(pages)
-        project.register(hf, composed.handout.model_copy(update={"pages": pages}),
-                         Document(None, doc.file, {}), composed.origins)
-        try:
-            built = build_handout(project, clinic, hf, composed.layout, composed.paper)
-            break
-        except HandoutError as exc:
-            if not any(p.path == "pages" for p in exc.problems):
-                raise
-        finally:
-            project.forget(hf)
-    if built is None:
-        raise HandoutError(doc.problem(("exercises",), f"the program does not fit on {MAX_PAGES * layout.page_factor} "
-                                                       f"pages in the {composed.layout} layout; choose fewer exercises"))
+    hf = composed.file()
+    project.register(hf, composed.handout, Document(None, doc.file, {}), composed.origins)
+    try:
+        # as long as it is at the layout's own sizes; a last page with a few lines on it is fitted
+        # onto the pages before it (smaller spacing, type no smaller than the layout allows)
+        pages, fill = natural_length(project, clinic, hf, composed.layout, composed.paper)
+        most = MAX_PAGES * layout.page_factor
+        if pages > most:
+            raise HandoutError(doc.problem(("exercises",), f"the program needs {pages} pages, more than "
+                                                           f"{most} in the {composed.layout} layout; choose "
+                                                           "fewer exercises"))
+        built = None
+        if pages > 1 and fill < SQUEEZE:
+            try:
+                built = build_handout(project, clinic, hf, composed.layout, composed.paper, budget=pages - 1,
+                                      natural=True)
+            except HandoutError as exc:
+                if not any(p.path == "pages" for p in exc.problems):
+                    raise
+        if built is None:
+            built = build_handout(project, clinic, hf, composed.layout, composed.paper, budget=pages, natural=True)
+    finally:
+        project.forget(hf)
     pdf, pages = built.pdf, built.pages
     if packet and composed.attach:
         from handouts.pdf.packet import merge
