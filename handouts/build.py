@@ -485,7 +485,9 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             flowables = make_flowables(h, clinic, styles, labels, pictures, width)
             try:
                 if draw:
-                    seed = seed_for(project, hf, layout_id, paper, i, neutral)
+                    # built once: the font codes from its own text (no other clinic's build to share them)
+                    seed = Seed(collect_chars(flowables)) if natural else seed_for(project, hf, layout_id, paper, i,
+                                                                                  neutral)
                     hits = seed.hits
                     out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
                                                 archive, seed, recolour)
@@ -505,6 +507,21 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     # one does: starting from the step the previous clinic needed (checking that the one before it
     # does not fit) gives the same answer at the cost of one layout pass, not a wasted rendering,
     # when every clinic's text needs more than the floor.
+    def _search(floor: int) -> int:
+        key = (hf.path, layout_id, paper, budget)
+        i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
+        while i > floor and fits(i - 1, draw=False):
+            i -= 1
+        if not fits(i, draw=True):
+            i += 1
+            while i < len(steps) and not fits(i, draw=False):
+                i += 1
+            while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
+                i += 1
+        if i < len(steps):
+            project._fit_hints[key] = i
+        return i
+
     if natural:
         # a bisection over this handout's own steps (no floor from its blank text, no hint from an
         # earlier clinic: nothing is built twice), then the full rendering has the last word
@@ -515,19 +532,11 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         if i < len(steps):
             return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i],
                          tried[i][1])
-    floor = fit_floor(project, hf, layout_id, paper, neutral, budget) if not natural else len(steps) - 1
-    key = (hf.path, layout_id, paper, budget)
-    i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
-    while i > floor and fits(i - 1, draw=False):
-        i -= 1
-    if not fits(i, draw=True):
-        i += 1
-        while i < len(steps) and not fits(i, draw=False):
-            i += 1
-        while i < len(steps) and not fits(i, draw=True):  # the full rendering has the last word
-            i += 1
+        i = len(steps)
+    else:
+        floor = fit_floor(project, hf, layout_id, paper, neutral, budget)
+        i = _search(floor)
     if i < len(steps):
-        project._fit_hints[key] = i
         return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i], tried[i][1])
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill

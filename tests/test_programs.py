@@ -322,3 +322,14 @@ def test_bad_output_pattern(project, tmp_path, capsys, pattern, error):
 def test_missing_program_file(project, tmp_path, capsys):
     assert run(project, "program", str(tmp_path / "nope.yaml")) == 1
     assert "nope.yaml: file not found" in capsys.readouterr().err
+
+
+def test_check_reads_every_program_of_the_project(project, capsys):
+    write(project, "good.yaml", program())
+    write(project, "bad.yaml", program(exercises="  - use: knee-to-chset\n"))
+    assert run(project, "check") == 1
+    captured = capsys.readouterr()
+    assert "2 programs checked" in captured.out
+    assert re.search(r"programs/bad.yaml:5:5: exercises\[0\]\.use: no exercise 'knee-to-chset' .*did you mean "
+                     r"'knee-to-chest'\?", captured.err), captured.err
+    assert "good.yaml" not in captured.err

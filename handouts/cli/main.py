@@ -179,11 +179,27 @@ def cmd_check(project: Project, args) -> int:
         if reading and not ok:
             problems.append(doc.problem(("reading_level",), f"reading level misses its target: {reading}"))
         print(f"{hf.name:34} {hf.language:4} {' '.join(cells)}  {reading}{'' if ok else '  <- too hard'}")
-    print(f"{len(project.handout_files())} handouts, {len(layouts)} layouts, {len(clinics)} clinics checked")
+    libraries = sorted(project.content_dir.glob("*/library/*.yaml"))
+    for path in libraries:
+        attempt(project.library, path.parent.parent.name, path.stem)
+    programs = _check_programs(project, attempt)
+    print(f"{len(project.handout_files())} handouts, {len(libraries)} exercise libraries, {len(layouts)} layouts, "
+          f"{len(clinics)} clinics, {programs} programs checked")
     if problems:
         _report(problems)
         return 1
     return 0
+
+
+def _check_programs(project: Project, attempt) -> int:
+    """Every programs/*.yaml of the project: read and composed (clinic, language, exercises, doses)."""
+    from handouts.program.compose import compose, load_program
+    files = sorted((project.root / "programs").glob("*.yaml"))
+    for path in files:
+        loaded = attempt(load_program, path)
+        if loaded is not None:
+            attempt(compose, project, *loaded)
+    return len(files)
 
 
 def cmd_figures(project: Project, args) -> int:

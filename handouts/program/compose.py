@@ -190,8 +190,8 @@ def compose(project: Project, program: Program, doc: Document) -> Composed:
 def _handout(program: Program, labels, chosen: list, guides: list[Handout]) -> tuple[Handout, dict]:
     base = guides[0]
     rows = []
-    if program.patient:
-        rows.append(FactRow(label=labels.program_for, value=program.patient))
+    # an anonymous program keeps the line, empty, for the name to be written in by hand
+    rows.append(FactRow.model_construct(label=labels.program_for, value=program.patient or "\u00a0"))
     rows.append(FactRow(label=labels.program_date, value=date_words(labels, program.date)))
     if program.clinician:
         who = program.clinician.name + (f", {program.clinician.role}" if program.clinician.role else "")
