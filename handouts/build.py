@@ -432,9 +432,9 @@ def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step
 
 
 def natural_length(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
-                   paper: str) -> tuple[int, float]:
-    """(pages, fill of the last page) of a clinic's handout at the layout's own sizes (the first
-    fit step): a layout pass, nothing drawn."""
+                   paper: str) -> tuple[int, float, float]:
+    """(pages, fill of the last page, body size) of a clinic's handout at the layout's own sizes (the
+    first fit step): a layout pass, nothing drawn."""
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
@@ -444,19 +444,23 @@ def natural_length(project: Project, clinic: ClinicProfile, hf: HandoutFile, lay
     styles = make_styles(layout, neutral, fonts, fit_steps(layout)[0])
     flowables = make_flowables(h, clinic, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
     try:
-        return count_pages(flowables, layout, paper, fonts)
+        return (*count_pages(flowables, layout, paper, fonts), styles.body_size)
     except (LayoutError, ValueError) as exc:
         raise _layout_problem(exc, doc.file) from None
 
 
 def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layout_id: str,
-                  paper: str, archive: bool = False, budget: int | None = None, natural: bool = False) -> Built:
+                  paper: str, archive: bool = False, budget: int | None = None, natural: bool = False,
+                  counted: tuple | None = None, seed_from: HandoutFile | None = None) -> Built:
     """Build one handout for one clinic, layout and paper size, fitted to its page budget.
     Always a tagged PDF/UA-1 file; archive: PDF/A-2b as well.
 
     budget: pages allowed (default: the handout's `pages` times the layout's page factor).
     natural: a handout built once (a patient's program): the first fit step (the layout's own sizes)
-    is drawn at once, and when it fits that is the answer, without the search a batch amortises."""
+    is drawn at once, and when it fits that is the answer, without the search a batch amortises.
+    counted: natural_length's answer, when it was asked already. seed_from: the handout whose font
+    codes and recorded drawings a one-off build shares (a program: its exercise guide's), so what it
+    has in common with it (the safety boxes, the figures, the sources) is replayed, not drawn."""
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
@@ -478,6 +482,8 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     tried: dict[int, tuple] = {}  # step -> (pages, fill of the last page, body size)
     drawn: dict[int, Rendered] = {}  # step -> Rendered, for the steps rendered in full
     replays: dict[int, int] = {}   # step -> drawings replayed in its rendering
+    if counted is not None:
+        tried[0] = counted
 
     def fits(i: int, draw: bool) -> bool:
         if i not in tried or (draw and i not in drawn):
@@ -485,9 +491,11 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
             flowables = make_flowables(h, clinic, styles, labels, pictures, width)
             try:
                 if draw:
-                    # built once: the font codes from its own text (no other clinic's build to share them)
-                    seed = Seed(collect_chars(flowables)) if natural else seed_for(project, hf, layout_id, paper, i,
-                                                                                  neutral)
+                    # built once: the font codes from its own text, or from the handout it shares them with
+                    if natural and seed_from is None:
+                        seed = Seed(collect_chars(flowables))
+                    else:
+                        seed = seed_for(project, seed_from or hf, layout_id, paper, i, neutral)
                     hits = seed.hits
                     out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
                                                 archive, seed, recolour)

@@ -333,3 +333,19 @@ def test_check_reads_every_program_of_the_project(project, capsys):
     assert re.search(r"programs/bad.yaml:5:5: exercises\[0\]\.use: no exercise 'knee-to-chset' .*did you mean "
                      r"'knee-to-chest'\?", captured.err), captured.err
     assert "good.yaml" not in captured.err
+
+
+def test_a_program_is_the_same_built_alone_or_after_others(project, tmp_path):
+    """Programs built one after another share the guide's recorded drawings; the bytes must not
+    depend on what was built before."""
+    names = []
+    for i, (lang, chosen) in enumerate([("en", "  - use: bridge\n  - use: walking\n"),
+                                        ("es", "  - use: nerve-glide\n"),
+                                        ("en", "  - use: walking\n    dosing: {minutes: 20}\n  - use: bridge\n")]):
+        write(project, f"p{i}.yaml", program(lang, chosen))
+        names.append(f"p{i}")
+    assert run(project, "program", str(project / "programs"), "--out", str(tmp_path / "all"), "--jobs", "1") == 0
+    for name in names:
+        assert run(project, "program", str(project / "programs" / f"{name}.yaml"), "--out", str(tmp_path / name)) == 0
+        alone = (tmp_path / name / "example" / "programs" / f"{name}.pdf").read_bytes()
+        assert (tmp_path / "all" / "example" / "programs" / f"{name}.pdf").read_bytes() == alone, name

@@ -36,6 +36,7 @@ class Composed:
     handout: Handout
     origins: dict
     attach: list            # HandoutFiles for --packet
+    guide: HandoutFile      # the exercise guide it is made from (its drawings are replayed: build_handout)
 
     def file(self) -> HandoutFile:
         """The handout's identity for the build caches (the program file's path)."""
@@ -113,13 +114,13 @@ def _find(project: Project, language: str, use: str, doc: Document, at: tuple) -
     return owners[0], use
 
 
-def _guide(project: Project, condition: str, language: str) -> Handout | None:
+def _guide(project: Project, condition: str, language: str) -> tuple[HandoutFile, Handout] | None:
     """The condition's exercise guide in the language (its safety boxes go on every program)."""
     for hf in project.handout_files(language):
         if hf.condition == condition:
             handout, _ = project.handout(hf)
             if handout.kind == "exercises":
-                return handout
+                return hf, handout
     return None
 
 
@@ -182,9 +183,9 @@ def compose(project: Project, program: Program, doc: Document) -> Composed:
     if problems:
         raise HandoutError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     assert clinic is not None and labels is not None
-    handout, origins = _handout(program, labels[0], chosen, [guides[c] for c in conditions])
+    handout, origins = _handout(program, labels[0], chosen, [guides[c][1] for c in conditions])
     paper = program.paper or project.clinic(clinic).clinic.paper
-    return Composed(program, doc, clinic, program.layout, paper, handout, origins, attach)
+    return Composed(program, doc, clinic, program.layout, paper, handout, origins, attach, guides[conditions[0]][0])
 
 
 def _handout(program: Program, labels, chosen: list, guides: list[Handout]) -> tuple[Handout, dict]:

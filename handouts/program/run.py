@@ -84,7 +84,8 @@ def build_program(project, path: Path, packet: bool = False):
     try:
         # as long as it is at the layout's own sizes; a last page with a few lines on it is fitted
         # onto the pages before it (smaller spacing, type no smaller than the layout allows)
-        pages, fill = natural_length(project, clinic, hf, composed.layout, composed.paper)
+        counted = natural_length(project, clinic, hf, composed.layout, composed.paper)
+        pages, fill, _ = counted
         most = MAX_PAGES * layout.page_factor
         if pages > most:
             raise HandoutError(doc.problem(("exercises",), f"the program needs {pages} pages, more than "
@@ -94,12 +95,13 @@ def build_program(project, path: Path, packet: bool = False):
         if pages > 1 and fill < SQUEEZE:
             try:
                 built = build_handout(project, clinic, hf, composed.layout, composed.paper, budget=pages - 1,
-                                      natural=True)
+                                      counted=counted, natural=True, seed_from=composed.guide)
             except HandoutError as exc:
                 if not any(p.path == "pages" for p in exc.problems):
                     raise
         if built is None:
-            built = build_handout(project, clinic, hf, composed.layout, composed.paper, budget=pages, natural=True)
+            built = build_handout(project, clinic, hf, composed.layout, composed.paper, budget=pages,
+                                  counted=counted, natural=True, seed_from=composed.guide)
     finally:
         project.forget(hf)
     pdf, pages = built.pdf, built.pages
