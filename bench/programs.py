@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -24,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISES = ["nerve-glide", "knee-to-chest", "figure-4-stretch", "bridge", "walking"]
@@ -88,13 +89,8 @@ def main() -> int:
     made = len(list((root / "p1").rglob("*.pdf")))
     guides = len(list((root / "output").rglob("*.pdf")))
     assert made == args.programs and guides == clinics * 4, (made, guides)
-    cpu = platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     print(f"date:     {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"machine:  {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine:  {describe()}")
     print(f"one program, cold process:     median {statistics.median(singles):.2f} s "
           f"(min {min(singles):.2f}, max {max(singles):.2f}, {args.rounds} runs)")
     print(f"one exercise guide, cold build: median {statistics.median(guides1):.2f} s")

@@ -185,11 +185,8 @@ def main() -> int:
         print(json.dumps(run_one(args.one, args.compiles, args.clinics, fonts, not args.no_pin, args.save)))
         return 0
 
-    cpu = platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    from machine import cpu_name
+    cpu = cpu_name()
     print(f"date:    {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.2f}")
     print(f"machine: {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
           f"{'pinned to 1 CPU' if not args.no_pin else 'NOT pinned'}")

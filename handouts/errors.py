@@ -47,3 +47,13 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def attempt(problems: list[Problem], fn, *args):
+    """fn(*args), or None with its problems added to `problems` (once each): to report every problem
+    of a run at once instead of stopping at the first."""
+    try:
+        return fn(*args)
+    except HandoutError as exc:
+        problems.extend(p for p in exc.problems if p not in problems)
+        return None

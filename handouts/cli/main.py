@@ -8,6 +8,7 @@ from pathlib import Path
 
 from handouts.build import PAPERS, HandoutFile, Project, build_handout
 from handouts.errors import HandoutError, Problem, display_path
+from handouts.errors import attempt as collect
 from handouts.layout.fonts import load_fonts
 from handouts.text.readability import measure
 from handouts.text.rendering import RenderedHandout, render_handout
@@ -137,11 +138,7 @@ def cmd_check(project: Project, args) -> int:
     problems: list[Problem] = []
 
     def attempt(fn, *a):
-        try:
-            return fn(*a)
-        except HandoutError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-            return None
+        return collect(problems, fn, *a)
 
     layouts = [lid for lid in project.layout_ids() if attempt(project.layout, lid)]
     clinics = [f for f in project.clinic_folders() if attempt(project.clinic, f)]

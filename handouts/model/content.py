@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Optional, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, create_model, model_validator
 
 from handouts.figures.model import ExerciseFigure
 from handouts.model.schema import Model
@@ -149,33 +149,20 @@ class Dosing(Model):
         return self
 
 
-class DoseChange(Model):
-    """Changes to an exercise's usual dose: the keys given replace its own; `null` removes one."""
-
-    sets: Sets | None = None
-    """See Dosing."""
-    reps: Count | None = None
-    """See Dosing."""
-    each: Literal["leg", "arm", "side"] | None = None
-    """See Dosing."""
-    hold_seconds: Seconds | None = None
-    """See Dosing."""
-    lift_seconds: Tempo | None = None
-    """See Dosing."""
-    lower_seconds: Tempo | None = None
-    """See Dosing."""
-    minutes: Minutes | None = None
-    """See Dosing."""
-    times: Sessions | None = None
-    """See Dosing."""
-    per: Literal["day", "week"] | None = None
-    """See Dosing."""
-    when: When | None = None
-    """See Dosing."""
+class _DoseChange(Model):
+    """Changes to an exercise's usual dose: the keys given replace its own; `null` removes one.
+    Its fields are Dosing's, each optional (made below, so the dose is declared once)."""
 
     def apply(self, dosing: Dosing) -> Dosing:
         """The dose with these changes (raises pydantic's ValidationError when the result is not a dose)."""
         return Dosing.model_validate({**dosing.model_dump(exclude_none=True), **self.model_dump(exclude_unset=True)})
+
+
+if TYPE_CHECKING:
+    DoseChange = _DoseChange
+else:
+    DoseChange = create_model("DoseChange", __base__=_DoseChange, __module__=__name__,
+                              **{name: (Optional[f.rebuild_annotation()], None) for name, f in Dosing.model_fields.items()})
 
 
 class Image(Model):

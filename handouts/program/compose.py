@@ -15,6 +15,7 @@ from pathlib import Path
 
 from handouts.build import HandoutFile, Origin, Project
 from handouts.errors import HandoutError, Problem, display_path
+from handouts.errors import attempt as collect
 from handouts.layout.fonts import load_fonts
 from handouts.model.content import Callout, Exercise, ExerciseUse, FactRow, Facts, Handout, Tracker
 from handouts.model.labels import date_words
@@ -129,11 +130,7 @@ def compose(project: Project, program: Program, doc: Document) -> Composed:
     problems: list[Problem] = _own_problems(program, doc)
 
     def attempt(fn, *a):
-        try:
-            return fn(*a)
-        except HandoutError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-            return None
+        return collect(problems, fn, *a)
 
     clinic = attempt(_clinic_folder, project, program, doc)
     if clinic is not None:
