@@ -161,7 +161,8 @@ def cmd_program(project, args) -> int:
     failed = built = 0
     results: list = [None] * len(files)
     if jobs <= 1:
-        stream = (_one(project, i, Path(f), Path(o), n, pk) for i, f, o, n, pk in tasks)
+        # one program: synced before the rename; many: synced once at the end, as a batch does
+        stream = (_one(project, i, Path(f), Path(o), n, pk, sync=len(tasks) == 1) for i, f, o, n, pk in tasks)
         pool = None
     else:
         from handouts.batch.run import Workers
@@ -182,6 +183,8 @@ def cmd_program(project, args) -> int:
     finally:
         if pool is not None:
             pool.close()
+        if len(tasks) > 1 and hasattr(os, "sync"):
+            os.sync()  # every PDF written (renamed into place) reaches the disk before the summary says so
     if len(files) > 1 or failed:
         summary = f"{built} program{'s' if built != 1 else ''} built"
         if failed:
