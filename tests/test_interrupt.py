@@ -173,3 +173,28 @@ def test_ctrl_c_while_starting_prints_one_line(tmp_path: Path):
         assert proc.returncode in (0, 130), (delay, proc.returncode, err)
         if proc.returncode == 130:
             assert err.strip().splitlines()[-1].startswith("interrupted")
+
+
+def test_an_interrupt_inside_a_finalizer_still_stops_the_run_with_one_line():
+    """SIGTERM (batch) or Ctrl-C whose KeyboardInterrupt lands in a __del__ is swallowed there and
+    Python prints 'Exception ignored ... Traceback'; the entry point raises it again in the main code."""
+    import textwrap
+    code = textwrap.dedent('''
+        import time
+        import handouts.cli.main as cli
+        from handouts.cli import entry
+        class Finalized:
+            def __del__(self):
+                raise KeyboardInterrupt
+        def run(argv):
+            Finalized()
+            for _ in range(200):
+                time.sleep(0.01)
+            return 0
+        cli.main = run
+        raise SystemExit(entry.main([]))
+    ''')
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "interrupted before anything was written", proc.stderr

@@ -13,10 +13,29 @@ def _ignore_interrupts() -> None:
     """The work is over (done, failed or stopped): a late Ctrl-C must not turn the exit into a signal."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0)  # and an interrupt re-raised by _late_interrupt is dropped
+
+
+def _late_interrupt(hook_args) -> None:
+    """A Ctrl-C or SIGTERM whose KeyboardInterrupt (or a worker's SystemExit) lands inside a finalizer
+    (a __del__, a weakref callback) is swallowed there and printed as "Exception ignored ...
+    Traceback". Raise it again a moment later in the main code, where it stops the run as it should
+    (anything raised inside this hook would be swallowed too); anything else goes to the usual hook."""
+    import signal
+    exc = hook_args.exc_value
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)) and hasattr(signal, "setitimer"):
+        def again(signum, frame):
+            raise exc
+        signal.signal(signal.SIGALRM, again)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+        return
+    sys.__unraisablehook__(hook_args)
 
 
 def main(argv: list[str] | None = None) -> int:
     code = 130
+    previous, sys.unraisablehook = sys.unraisablehook, _late_interrupt  # the process's entry: ours to set
     try:
         try:
             from handouts.cli.main import main as run
@@ -29,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         if not _interrupted(exc):
             raise
         print(INTERRUPTED, file=sys.stderr)
+    finally:
+        sys.unraisablehook = previous
     return code
 
 
