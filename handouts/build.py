@@ -303,7 +303,6 @@ class Built:
     body_size: float
     rendered: RenderedHandout
     replayed: int = 0   # drawings replayed from an earlier clinic's build, not drawn afresh (replay.py)
-    last_fill: float = 1.0  # how full the last page is (0-1)
 
 
 def timestamp_for(reviewed: dt.date) -> TimeStamp:
@@ -515,7 +514,15 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     # one does: starting from the step the previous clinic needed (checking that the one before it
     # does not fit) gives the same answer at the cost of one layout pass, not a wasted rendering,
     # when every clinic's text needs more than the floor.
-    def _search(floor: int) -> int:
+    if natural:
+        # a bisection over this handout's own steps (no floor from its blank text, no hint from an
+        # earlier clinic: nothing is built twice), then the full rendering has the last word
+        i = 0 if fits(0, draw=False) else 1 + bisect.bisect_left(range(1, len(steps)), True,
+                                                                  key=lambda j: fits(j, draw=False))
+        while i < len(steps) and not fits(i, draw=True):
+            i += 1
+    else:
+        floor = fit_floor(project, hf, layout_id, paper, neutral, budget)
         key = (hf.path, layout_id, paper, budget)
         i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
         while i > floor and fits(i - 1, draw=False):
@@ -528,24 +535,8 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
                 i += 1
         if i < len(steps):
             project._fit_hints[key] = i
-        return i
-
-    if natural:
-        # a bisection over this handout's own steps (no floor from its blank text, no hint from an
-        # earlier clinic: nothing is built twice), then the full rendering has the last word
-        i = 0 if fits(0, draw=False) else 1 + bisect.bisect_left(range(1, len(steps)), True,
-                                                                  key=lambda j: fits(j, draw=False))
-        while i < len(steps) and not fits(i, draw=True):
-            i += 1
-        if i < len(steps):
-            return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i],
-                         tried[i][1])
-        i = len(steps)
-    else:
-        floor = fit_floor(project, hf, layout_id, paper, neutral, budget)
-        i = _search(floor)
     if i < len(steps):
-        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i], tried[i][1])
+        return Built(drawn[i].pdf, drawn[i].pages, budget, steps[i], tried[i][2], rendered, replays[i])
     pages, fill, size = tried[len(steps) - 1]
     over = pages - budget - 1 + fill
     raise HandoutError(doc.problem(("pages",),
