@@ -25,7 +25,7 @@ from handouts.layout.fonts import load_fonts
 from handouts.layout.header import one_line, plan_header, text_lines
 from handouts.layout.images import load_picture
 from handouts.layout.styles import Scale, fit_steps, make_styles
-from handouts.layout.theme import resolve_theme
+from handouts.layout.theme import brand_backgrounds, resolve_theme
 from handouts.model.clinic import ClinicProfile, blank_template_fields, load_clinic
 from handouts.model.content import SLUG, DoseChange, Exercise, ExerciseLibrary, ExerciseUse, Handout
 from handouts.model.labels import Labels, load_labels
@@ -65,6 +65,7 @@ class Project:
     root: Path
     _handouts: dict = field(default_factory=dict)
     _layouts: dict = field(default_factory=dict)
+    _brand_backgrounds: dict | None = None
     _labels: dict = field(default_factory=dict)
     _clinics: dict = field(default_factory=dict)
     _figures: dict = field(default_factory=dict)     # condition -> its figures.yaml, by id
@@ -260,6 +261,19 @@ class Project:
             self._layouts[layout_id] = load_layout(self.layouts_dir, layout_id)
         return self._layouts[layout_id]
 
+    def brand_backgrounds(self) -> dict[str, set[str]]:
+        """Every background each brand colour meets in the project's layouts (the ones that load):
+        colour advice for a brand colour passes in all of them (theme.resolve_theme)."""
+        if self._brand_backgrounds is None:
+            layouts = []
+            for lid in self.layout_ids():
+                try:
+                    layouts.append(self.layout(lid)[0])
+                except HandoutError:
+                    continue
+            self._brand_backgrounds = brand_backgrounds(layouts)
+        return self._brand_backgrounds
+
     def layout_ids(self) -> list[str]:
         return sorted(p.stem for p in self.layouts_dir.glob("*.yaml"))
 
@@ -438,7 +452,7 @@ def natural_length(project: Project, clinic: ClinicProfile, hf: HandoutFile, lay
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
     labels, _ = project.labels(handout.language)
-    neutral, _ = neutral_theme(resolve_theme(layout, layout_doc, clinic))
+    neutral, _ = neutral_theme(resolve_theme(layout, layout_doc, clinic, project.brand_backgrounds()))
     h = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields()).handout
     styles = make_styles(layout, neutral, fonts, fit_steps(layout)[0])
     flowables = make_flowables(h, clinic, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
@@ -464,7 +478,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
     labels, _ = project.labels(handout.language)
-    theme = resolve_theme(layout, layout_doc, clinic)
+    theme = resolve_theme(layout, layout_doc, clinic, project.brand_backgrounds())
     neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
     rendered = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields())
     pictures = _pictures(project, handout, doc)

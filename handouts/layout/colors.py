@@ -1,5 +1,7 @@
-"""Colour parsing and WCAG contrast."""
+"""Colour parsing, WCAG contrast, and the shade of a colour that is easy to read."""
 from __future__ import annotations
+
+import colorsys
 
 
 def rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -24,12 +26,15 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def darker_passing(colour: str, background: str, target: float = 4.5) -> str:
-    """The lightest shade of `colour` (same hue, scaled toward black) that reaches `target` on `background`."""
-    r, g, b = rgb(colour)
-    for step in range(100, -1, -1):
-        f = step / 100
-        shade = to_hex((r * f, g * f, b * f))
-        if contrast(shade, background) >= target:
+def readable_shade(colour: str, backgrounds: list[str] | set[str], target: float = 4.5) -> str:
+    """The lightest shade of `colour` that reaches `target` against every one of `backgrounds`.
+
+    Only the lightness moves (hue and saturation kept, in HLS), so the shade still looks like the
+    brand. The answer depends only on the colour and the set of backgrounds, so giving it back
+    passes: the next run makes the same checks against the same backgrounds."""
+    h, lightness, s = colorsys.rgb_to_hls(*rgb(colour))
+    for step in range(round(lightness * 1000), -1, -1):
+        shade = to_hex(colorsys.hls_to_rgb(h, step / 1000, s))
+        if all(contrast(shade, bg) >= target for bg in backgrounds):
             return shade
     return "#000000"
