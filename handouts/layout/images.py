@@ -1,4 +1,5 @@
-"""Read PNG/JPEG images safely (size, pixel and folder limits) and prepare them for print."""
+"""Read PNG/JPEG images safely (size, pixel and folder limits) and prepare them for print. (An SVG
+logo is read by svglogo.py; logo.py picks the reader.)"""
 from __future__ import annotations
 
 import io
@@ -15,6 +16,7 @@ from handouts.model.yamlfile import Document
 MAX_BYTES = 5_000_000
 MAX_PIXELS = 25_000_000
 PRINT_DPI = 300
+RASTER = (".png", ".jpg", ".jpeg")
 
 
 @dataclass(eq=False)
@@ -41,6 +43,10 @@ class Picture:
             self._readers[key] = ImageReader(img)
         return self._readers[key]
 
+    def draw(self, canv, x: float, y: float, w: float, h: float) -> None:
+        """The picture into the box at x, y (w x h points: its aspect ratio), at most 300 dpi."""
+        canv.drawImage(self.reader(w, h), x, y, w, h, mask="auto")
+
 
 def fit_box(aspect: float, box_w: float, box_h: float) -> tuple[float, float]:
     """Largest width, height with the given aspect ratio inside a box."""
@@ -49,19 +55,32 @@ def fit_box(aspect: float, box_w: float, box_h: float) -> tuple[float, float]:
     return box_w, box_w / aspect
 
 
-def load_picture(folder: Path, name: str, doc: Document, where: tuple) -> Picture:
-    """Read an image that must live inside `folder`, with limits on bytes and pixels."""
+def read_inside(folder: Path, name: str, doc: Document, where: tuple, suffixes: tuple[str, ...] = RASTER,
+                kinds: str = "a PNG or JPEG file") -> tuple[Path, bytes]:
+    """The bytes of a file that must live inside `folder`, be one of `kinds` and at most MAX_BYTES."""
     base = folder.resolve()
     path = (folder / name).resolve()
     if name.startswith(("/", "\\")) or ":" in name or not path.is_relative_to(base):
         raise HandoutError(doc.problem(where, f"expected a file inside {display_path(folder)}, got {name!r}"))
-    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        raise HandoutError(doc.problem(where, f"expected a PNG or JPEG file, got {name!r}"))
+    if path.suffix.lower() not in suffixes:
+        raise HandoutError(doc.problem(where, f"expected {kinds}, got {name!r}"))
     if not path.is_file():
         raise HandoutError(doc.problem(where, f"image file not found: {display_path(path)}"))
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise HandoutError(doc.problem(where, f"image is too large ({len(raw)} bytes; at most {MAX_BYTES})"))
+    size = path.stat().st_size          # before reading: a huge file is never read
+    raw = path.read_bytes() if size <= MAX_BYTES else b""
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        raise HandoutError(doc.problem(where, f"image is too large ({max(size, len(raw))} bytes; at most {MAX_BYTES})"))
+    return path, raw
+
+
+def load_picture(folder: Path, name: str, doc: Document, where: tuple) -> Picture:
+    """Read an image that must live inside `folder`, with limits on bytes and pixels."""
+    path, raw = read_inside(folder, name, doc, where)
+    return decode_picture(path, name, raw, doc, where)
+
+
+def decode_picture(path: Path, name: str, raw: bytes, doc: Document, where: tuple) -> Picture:
+    """A PNG or JPEG file's bytes, decoded and checked (format, pixels, a complete stream)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -40,6 +40,9 @@ from handouts.layout.theme import Box, Theme
 from handouts.pdf.seam import watch_glyphs
 from handouts.pdf.structure import Elem
 from handouts.reuse.drawkeys import list_drawn, list_key, paragraph_key, table_drawn, table_key
+from handouts.reuse.standins import BOXES as _BOXES
+from handouts.reuse.standins import FIELDS as _FIELDS
+from handouts.reuse.standins import STANDINS as _STANDINS
 
 
 class Seed:
@@ -119,10 +122,6 @@ def _glyph_watcher(recs: list, allowed: dict):
 
 
 # -- colours -------------------------------------------------------------------------------------
-_FIELDS = ("text", "heading", "accent", "rule", "table_fill")
-_BOXES = ("info", "warning", "red_flag")
-# stand-ins: dark, unusual, all different; a theme that uses one of them itself is drawn as it is
-_STANDINS = [f"#{0x0B + i:02X}{0x2F - i:02X}{0x51 + 3 * i:02X}" for i in range(len(_FIELDS) + 3 * len(_BOXES))]
 
 
 def _ops(hex_colour: str) -> list[str]:
