@@ -49,6 +49,11 @@ def display_path(path: Path | str) -> str:
         return str(p)
 
 
+def plural(count: int, word: str) -> str:
+    """"1 handout", "2 handouts"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def attempt(problems: list[Problem], fn, *args):
     """fn(*args), or None with its problems added to `problems` (once each): to report every problem
     of a run at once instead of stopping at the first."""

@@ -122,8 +122,8 @@ def test_broken_clinic_and_logo_fail_alone(proj, capsys):
     m = write(proj, BASIC)
     assert main(["--root", str(proj), "batch", str(m), "--jobs", "2"]) == 1
     err = capsys.readouterr().err
-    assert "clinics/broken/clinic.yaml:7:1" in err and "phone" in err
-    assert "clinics/badlogo/clinic.yaml:4:1" in err and "not a readable PNG" in err
+    assert "clinics/broken/clinic.yaml:9:1" in err and "phone" in err
+    assert "clinics/badlogo/clinic.yaml:6:1" in err and "not a readable PNG" in err
     assert "4 built, 0 up to date, 4 failed" in err
     built = {p.relative_to(proj / "output").parts[0] for p in pdfs(proj)}
     assert built == {"example", "lakeside"}

@@ -33,9 +33,11 @@ from kit import BUILD, CORPORA, SAMPLE_PDF, copy_project, run, snapshot  # noqa:
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "case.yaml").is_file())
-SUMMARY = re.compile(r"^\d+ problems?; nothing was written for the handouts above that failed$")
-# batch groups problems under the output they stopped: "error: <output>" then one indented line each
-BATCH_LINE = re.compile(r"^(    \S.*|FAILED \S.*|\d+ built, \d+ up to date, \d+ failed \(.*\))$")
+# build's last line: what failed and what was written, or that it stopped before building anything
+SUMMARY = re.compile(r"^(\d+ of \d+ handouts? failed; (nothing was written|the other \d+ (was|were) written)"
+                     r"|nothing was built: \d+ problems?)$")
+# batch prints one "error: <cause> (<count>: <first outputs>)" line per cause, then its tally
+BATCH_LINE = re.compile(r"^\d+ built, \d+ up to date, \d+ failed \(.*\)$")
 KEYS = {"description", "args", "exit", "errors", "problems", "edit", "delete", "make", "symlink", "copy",
         "absent"}
 

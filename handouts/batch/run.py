@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handouts.errors import HandoutError, Problem, display_path
+from handouts.errors import HandoutError, Problem, display_path, plural
 from handouts.write import write_atomic
 
 # -- worker side ---------------------------------------------------------------------------------
@@ -115,14 +115,18 @@ class Tally:
     failed: list = field(default_factory=list)  # (output, [problem text])
     pages: int = 0
     bytes: int = 0
+    packets: set = field(default_factory=set)   # the plan's packet outputs (to tell them apart in `failed`)
 
 
 class Progress:
-    """tqdm on a terminal; plain lines otherwise."""
+    """tqdm on a terminal; plain lines otherwise. A failure is only counted as it happens (listed
+    with -v): the batch ends with one line per cause (report_failures)."""
 
-    def __init__(self, total: int, what: str, quiet: bool):
+    def __init__(self, total: int, what: str, quiet: bool, verbose: bool = False):
         self.bar = None
         self.quiet = quiet
+        self.verbose = verbose
+        self.failed = 0
         if total and sys.stderr.isatty() and not quiet:
             from tqdm import tqdm
             try:
@@ -134,12 +138,16 @@ class Progress:
                             bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {rate_fmt} {elapsed}<{remaining} {postfix}")
 
     def done(self, output: Path, pages: int, problems: list) -> None:
+        self.failed += bool(problems)
         if self.bar is not None:
-            if problems:
+            if problems and self.verbose:
                 self.bar.write(f"FAILED {display_path(output)}")
+            if problems:
+                self.bar.set_postfix_str(f"{self.failed} failed", refresh=False)
             self.bar.update(1)
         elif problems:
-            print(f"FAILED {display_path(output)}: {problems[0]}", file=sys.stderr, flush=True)
+            if self.verbose:
+                print(f"FAILED {display_path(output)}: {problems[0]}", file=sys.stderr, flush=True)
         elif not self.quiet:
             print(f"built  {display_path(output)}  ({pages} page{'s' if pages != 1 else ''})", flush=True)
 
@@ -280,9 +288,10 @@ def _handout_group(task) -> tuple:
     return (job.handout.path, job.layout, job.paper)
 
 
-def _run(pool, kind: str, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done) -> None:
+def _run(pool, kind: str, tasks: list, outputs: list[Path], what: str, quiet: bool, on_done,
+         verbose: bool = False) -> None:
     """Run tasks on the workers (or here when pool is None), calling on_done(index, pages, size, problems)."""
-    progress = Progress(len(tasks), what, quiet)
+    progress = Progress(len(tasks), what, quiet, verbose)
     try:
         if pool is not None:
             results = pool.map(kind, tasks, _handout_group if kind == "handout" else None)
@@ -295,7 +304,7 @@ def _run(pool, kind: str, tasks: list, outputs: list[Path], what: str, quiet: bo
         progress.close()
 
 
-def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False) -> Tally:
+def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False, verbose: bool = False) -> Tally:
     """Build a plan's handouts, then its packets. Raises KeyboardInterrupt when stopped."""
     from handouts.reuse.incremental import Hasher, State
     hasher, state, tally = Hasher(project.root), State(), Tally()
@@ -303,7 +312,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
             for j in plan.jobs]
     todo = [i for i, (j, k) in enumerate(zip(plan.jobs, keys)) if force or not state.fresh(j.output, k)]
     tally.skipped = len(plan.jobs) - len(todo)
-    failed_jobs: set[int] = set()
+    failed_jobs: dict[int, list] = {}   # job index -> its problems
     saved = [time.monotonic()]
     pool = None
     try:
@@ -322,7 +331,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
         def handout_done(index, pages, size, problems):
             job = plan.jobs[index]
             if problems:
-                failed_jobs.add(index)
+                failed_jobs[index] = problems
                 state.forget(job.output)
                 tally.failed.append((job.output, problems))
             else:
@@ -335,15 +344,18 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
                 saved[0] = time.monotonic()
 
         outputs = [j.output for j in plan.jobs]
-        _run(pool, "handout", [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done)
+        _run(pool, "handout", [(i, plan.jobs[i]) for i in todo], outputs, "handouts", quiet, handout_done, verbose)
         if plan.packets:
             index_of = {id(j): i for i, j in enumerate(plan.jobs)}
             pkeys, ptodo = [], []
             for i, pj in enumerate(plan.packets):
                 parts = [index_of[id(j)] for j in pj.parts]
                 pkeys.append(hasher.packet_key(pj.title, [keys[p] for p in parts]))
+                tally.packets.add(pj.output)
                 if any(p in failed_jobs for p in parts):
-                    tally.failed.append((pj.output, ["not merged: a handout in it failed (see above)"]))
+                    # not merged: counted under the causes of its handouts' failures, not as one more
+                    causes = dict.fromkeys(c for p in parts for c in failed_jobs.get(p, []))
+                    tally.failed.append((pj.output, list(causes)))
                     state.forget(pj.output)
                 elif force or not state.fresh(pj.output, pkeys[i]):
                     ptodo.append(i)
@@ -363,7 +375,7 @@ def run_plan(project, plan, jobs: int, force: bool = False, quiet: bool = False)
             if ptodo and pool is None and jobs > 1 and len(ptodo) > 1:
                 pool = Workers(min(jobs, len(ptodo)), project.root)
             _run(pool, "packet", [(i, plan.packets[i]) for i in ptodo], [p.output for p in plan.packets],
-                 "packets", quiet, packet_done)
+                 "packets", quiet, packet_done, verbose)
     except BaseException:
         if pool is not None:
             pool.kill()        # SIGTERM: each worker unwinds and removes its temporary file
@@ -398,6 +410,8 @@ def add_command(sub) -> None:
                    help=f"worker processes (default: the number of cores, {os.cpu_count() or 1})")
     b.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
     b.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    b.add_argument("--verbose", "-v", action="store_true", help="list every output a failure stopped (by "
+                   "default each cause names the first few), and each failure as it happens")
     b.add_argument("--archive", action="store_true", help="also make every handout PDF archival (PDF/A-2b), "
                    "as if the manifest said archive: true")
 
@@ -412,6 +426,44 @@ def _archival(plan):
     return replace(plan, jobs=jobs, packets=packets)
 
 
+FIRST_FEW = 3  # outputs named after each cause (-v: all of them)
+
+
+def causes(tally: Tally) -> dict[str, list[Path]]:
+    """Each distinct problem -> the outputs it stopped (handouts, then packets, each sorted), in the
+    order of the problems' text (so the same file's problems are together)."""
+    found: dict[str, list[Path]] = {}
+    for output, problems in tally.failed:
+        for problem in problems:
+            found.setdefault(problem, []).append(output)
+    return {cause: sorted(outputs, key=lambda o: (o in tally.packets, str(o))) for cause, outputs in sorted(found.items())}
+
+
+def _counted(outputs: list[Path], packets: set) -> str:
+    """"12 handouts and 4 packets"."""
+    in_packets = sum(o in packets for o in outputs)
+    parts = []
+    if len(outputs) > in_packets:
+        parts.append(plural(len(outputs) - in_packets, "handout"))
+    if in_packets:
+        parts.append(plural(in_packets, "packet"))
+    return " and ".join(parts)
+
+
+def report_failures(tally: Tally, verbose: bool = False) -> None:
+    """One line per cause: the problem, how many outputs it stopped and the first few of them
+    (verbose: every one, a line each)."""
+    for cause, outputs in causes(tally).items():
+        names = [display_path(o) for o in outputs]
+        if verbose:
+            print(f"error: {cause} ({_counted(outputs, tally.packets)}):", file=sys.stderr)
+            for name in names:
+                print(f"    {name}", file=sys.stderr)
+            continue
+        shown = ", ".join(names[:FIRST_FEW]) + (f" and {len(names) - FIRST_FEW} more" if len(names) > FIRST_FEW else "")
+        print(f"error: {cause} ({_counted(outputs, tally.packets)}: {shown})", file=sys.stderr)
+
+
 def cmd_batch(project, args) -> int:
     from handouts.batch.manifest import load_manifest
     if args.jobs < 1:
@@ -421,16 +473,13 @@ def cmd_batch(project, args) -> int:
     if args.archive:
         plan = _archival(plan)
     try:
-        tally = run_plan(project, plan, args.jobs, args.force, args.quiet)
+        tally = run_plan(project, plan, args.jobs, args.force, args.quiet, args.verbose)
     except KeyboardInterrupt:
         print("interrupted: finished PDFs are kept and recorded, no half-written files were left; "
               "run the same command again to build the rest", file=sys.stderr)
         return 130
     took = time.perf_counter() - start
-    for output, problems in tally.failed:
-        print(f"error: {display_path(output)}", file=sys.stderr)
-        for problem in problems:
-            print(f"    {problem}", file=sys.stderr)
+    report_failures(tally, args.verbose)
     print(f"{tally.built} built, {tally.skipped} up to date, {len(tally.failed)} failed "
           f"({took:.2f} s)", file=sys.stderr)
     return 1 if tally.failed else 0

@@ -151,6 +151,19 @@ def parse(text: str, file: str) -> Document:
     return parse_slow(text, file)
 
 
+def tab_hint(text: str, mark) -> str | None:
+    """What to do about a tab the parser stopped at ("found character '\\t' that cannot start any
+    token" says neither), or None when the error is not at a tab. Files with a tab always take the
+    slow path (_SLOW_ONLY), so this is the one place either parser's tab errors are worded."""
+    at = getattr(mark, "index", None)
+    if not isinstance(at, int) or not 0 <= at < len(text) or text[at] != "\t":
+        return None
+    before = text[max(text.rfind(br, 0, at) for br in "\n\r\x85\u2028\u2029") + 1:at]
+    if before.strip(" \t"):
+        return "a tab is not allowed for spacing in YAML (only inside quotes); use spaces"
+    return "a tab is not allowed for indenting in YAML; use spaces"
+
+
 def parse_slow(text: str, file: str) -> Document:
     """parse with PyYAML's own parser, whose messages the error lines quote."""
     try:
@@ -170,7 +183,7 @@ def parse_slow(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # both halves: "expected a single document in the stream, but found another document"
-        what = ", ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        what = tab_hint(text, mark) or ", ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)  # type: ignore[assignment]
         raise HandoutError(Problem(f"invalid YAML: {what}", file, line, col)) from None
     except yaml.YAMLError as exc:
