@@ -22,7 +22,7 @@ from handouts.errors import HandoutError, Problem, display_path
 from handouts.figures.model import Figure, FigureFile
 from handouts.layout.flowables import Builder, contact_links
 from handouts.layout.fonts import load_fonts
-from handouts.layout.header import one_line, plan_header, text_lines
+from handouts.layout.header import address_line, one_line, plan_header, text_lines
 from handouts.layout.images import load_picture
 from handouts.layout.styles import Scale, fit_steps, make_styles
 from handouts.layout.theme import brand_backgrounds, resolve_theme
@@ -39,6 +39,15 @@ from handouts.text.rendering import RenderedHandout, check_texts, render_handout
 from handouts.text.templating import escape_text, plain
 
 PAPERS = ("letter", "a4")
+
+
+def did_you_mean(given: str, choices: list[str], label: str = "available") -> str:
+    """"; did you mean 'x'? available: x, y" with the closest choice (in any case) when one is close,
+    else "; available: x, y"."""
+    lowered = {c.lower(): c for c in choices}
+    hint = difflib.get_close_matches(given.lower(), list(lowered), n=1, cutoff=0.6)
+    listing = f"{label}: {', '.join(choices) or 'none'}"
+    return f"; did you mean '{lowered[hint[0]]}'? {listing}" if hint else f"; {listing}"
 
 
 @dataclass(frozen=True)
@@ -100,27 +109,49 @@ class Project:
     def languages(self) -> list[str]:
         return sorted({h.language for h in self.handout_files()})
 
-    def select(self, names: list[str] | None, language: str) -> list[HandoutFile]:
-        """Handouts by full name (condition-id) or bare id, in one language."""
-        files = self.handout_files(language)
-        if not names:
-            if not files:
-                raise HandoutError(Problem(f"no handouts in language '{language}' under "
-                                           f"{display_path(self.content_dir)}"))
+    def select(self, names: list[str] | None, language: str | list[str] | None) -> list[HandoutFile]:
+        """Handouts by full name (condition-id) or bare id, in any case, in one or more languages (None:
+        every language each handout exists in). An unknown language or handout, or a handout missing
+        from a language asked for, is an error listing what there is."""
+        languages = [language] if isinstance(language, str) else language
+        problems = [self._no_language(lang) for lang in languages or [] if lang not in self.languages()]
+        files = [f for f in self.handout_files() if languages is None or f.language in languages]
+        if problems or not names:
+            if not problems and not files:
+                problems.append(Problem(f"no handouts under {display_path(self.content_dir)}"))
+            if problems:
+                raise HandoutError(problems)
             return files
-        chosen, problems = [], []
+        chosen: list[HandoutFile] = []
         for name in names:
-            if not re.match(SLUG, name):
-                problems.append(Problem(f"a handout id is lower-case letters, digits and dashes, got {name!r}"))
-                continue
-            match = [f for f in files if name in (f.name, f.id)]
-            if not match:
-                known = ", ".join(sorted({f.id for f in files})) or "none"
-                problems.append(Problem(f"unknown handout '{name}' in language '{language}'; available: {known}"))
-            chosen += [f for f in match if f not in chosen]
+            try:
+                chosen += [f for f in self._pick(name, languages) if f not in chosen]
+            except HandoutError as exc:
+                problems += exc.problems
         if problems:
             raise HandoutError(problems)
         return chosen
+
+    def _no_language(self, language: str) -> Problem:
+        return Problem(f"no handouts in language '{language}' under {display_path(self.content_dir)}"
+                       + did_you_mean(language, self.languages(), "languages"))
+
+    def _pick(self, name: str, languages: list[str] | None) -> list[HandoutFile]:
+        """The handouts one name given on the command line means, in every language asked for."""
+        if not re.match(SLUG, name.lower()):
+            raise HandoutError(Problem(f"a handout id is lower-case letters, digits and dashes, got {name!r}"))
+        everywhere = [f for f in self.handout_files() if name.lower() in (f.name, f.id)]
+        if not everywhere:
+            ids = sorted({f.id for f in self.handout_files() if languages is None or f.language in languages})
+            inside = "" if languages is None else (f" in language '{languages[0]}'" if len(languages) == 1
+                                                   else f" in languages {', '.join(languages)}")
+            raise HandoutError(Problem(f"unknown handout '{name}'{inside}{did_you_mean(name, ids)}"))
+        have = sorted({f.language for f in everywhere})
+        missing = [lang for lang in languages or [] if lang not in have]
+        if missing:
+            raise HandoutError([Problem(f"handout '{name}' is not in language '{lang}'; it is in: {', '.join(have)}")
+                                for lang in missing])
+        return [f for f in everywhere if languages is None or f.language in languages]
 
     def handout(self, hf: HandoutFile) -> tuple[Handout, Document]:
         if hf.path not in self._handouts:
@@ -251,7 +282,8 @@ class Project:
         for cache in (self._fit_floors, self._fit_hints, self._seeds):
             for key in [k for k in cache if k[0] == hf.path]:
                 del cache[key]
-        self._blanks.pop(hf.path, None)
+        for blank in [k for k in self._blanks if k[0] == hf.path]:
+            del self._blanks[blank]
         if entry is not None:
             for key in [k for k in self._origins if k[0] == entry[1].file]:
                 del self._origins[key]
@@ -277,21 +309,24 @@ class Project:
     def layout_ids(self) -> list[str]:
         return sorted(p.stem for p in self.layouts_dir.glob("*.yaml"))
 
-    def labels(self, language: str) -> tuple[Labels, Document]:
-        if language not in self._labels:
-            labels, doc = load_labels(self.content_dir / "labels", language)
-            problems = check_texts(doc.data, load_fonts(), doc)
+    def labels(self, language: str, locale: str | None = None) -> tuple[Labels, list[Document]]:
+        """A language's label table, with its locale's changes (labels/en-GB.yaml) when there are any."""
+        if (language, locale) not in self._labels:
+            labels, docs = load_labels(self.content_dir / "labels", language, locale)
+            problems = [p for doc in docs for p in check_texts(doc.data, load_fonts(), doc)]
             if problems:
                 raise HandoutError(problems)
-            self._labels[language] = (labels, doc)
-        return self._labels[language]
+            self._labels[(language, locale)] = (labels, docs)
+        return self._labels[(language, locale)]
 
-    def blank(self, hf: HandoutFile) -> Handout:
-        """The handout's own text, every clinic value (name, phone, ...) left blank."""
-        if hf.path not in self._blanks:
+    def blank(self, hf: HandoutFile, locale: str | None = None) -> Handout:
+        """The handout's own text in a locale's words, every clinic value (name, phone, ...) left blank."""
+        if (hf.path, locale) not in self._blanks:
             handout, doc = self.handout(hf)
-            self._blanks[hf.path] = render_handout(handout, doc, blank_template_fields(), load_fonts()).handout
-        return self._blanks[hf.path]
+            words = self.labels(handout.language, locale)[0].words
+            self._blanks[(hf.path, locale)] = render_handout(handout, doc, blank_template_fields(), load_fonts(),
+                                                             words=words).handout
+        return self._blanks[(hf.path, locale)]
 
     def clinic(self, folder: Path) -> ClinicProfile:
         key = folder.resolve()
@@ -302,6 +337,17 @@ class Project:
                 raise HandoutError(problems)
             self._clinics[key] = profile
         return self._clinics[key]
+
+    def find_clinic(self, given: str | Path) -> Path:
+        """The clinic folder a user means: a clinic id (a folder under clinics/, as `list` shows it,
+        in any case) or a path to a clinic folder. Anything else is an error naming the clinics there are."""
+        path = Path(given)
+        if len(path.parts) == 1 and not path.is_absolute() and (self.clinics_dir / path.name.lower()).is_dir():
+            return self.clinics_dir / path.name.lower()
+        if path.is_dir():
+            return path   # load_clinic reports a folder name that is not an id or a missing clinic.yaml
+        names = [f.name for f in self.clinic_folders()]
+        raise HandoutError(Problem(f"clinic '{given}' not found{did_you_mean(path.name, names, 'clinics')}"))
 
     def clinic_folders(self) -> list[Path]:
         return sorted(p for p in self.clinics_dir.iterdir() if (p / "clinic.yaml").is_file()) \
@@ -346,26 +392,28 @@ def _pictures(project: Project, handout: Handout, doc: Document) -> dict:
 
 def _page_info(clinic: ClinicProfile, layout: Layout, labels: Labels, handout: Handout,
                paper: str = "letter") -> PageInfo:
-    """What the header and footer print; the letterhead fitted to the layout and paper (header.py),
-    or a located error for the clinic.yaml key that does not fit."""
-    c = clinic.clinic
+    """What the header and footer print, in the handout's language; the letterhead fitted to the
+    layout and paper (header.py), or a located error for the clinic.yaml key that does not fit."""
+    c, language = clinic.clinic, handout.language
     contacts = [f"{labels.phone} {c.phone}", c.email, c.website.removeprefix("https://").rstrip("/")]
     links = contact_links(c)
     urls: list[str | None] = [links[c.phone], links[c.email], c.website]
-    hours = text_lines(c.hours)
+    hours = text_lines(clinic.text("hours", language))
     contacts += hours
     urls += [None] * len(hours)
-    name, tagline = one_line(c.name), one_line(c.tagline or "")
+    name, tagline = one_line(c.name), one_line(clinic.text("tagline", language))
+    address = address_line(clinic.text("address", language))
     plan, problems = plan_header(layout, PAPER_SIZES[paper][0], load_fonts(), name, tagline, contacts,
-                                 clinic.logo.aspect)
+                                 clinic.logo.aspect, address)
     if problems:
-        raise HandoutError([clinic.doc.problem((key,), f"{message} ({paper})") for key, message in problems])
+        raise HandoutError([clinic.doc.problem((key,), f"{message} ({layout.name}, {paper})")
+                            for key, message in problems])
     r = handout.review
     footer = {"title": plain(handout.title), "reviewed": f"{labels.reviewed} {r.reviewed.isoformat()}",
               "version": f"{labels.version} {r.version}"}
     left = " · ".join(footer[k] for k in layout.footer.show if k in footer)
     return PageInfo(name, tagline, contacts, plain(handout.title), left, labels.page_of,
-                    clinic.logo, clinic.logo_alt, urls, plan)
+                    clinic.logo, clinic.logo_alt(language), urls, plan)
 
 
 def _one_line(exc: Exception) -> str:
@@ -374,16 +422,23 @@ def _one_line(exc: Exception) -> str:
 
 
 def make_flowables(h: Handout, clinic: ClinicProfile | None, styles, labels: Labels, pictures: dict,
-                   width: float) -> list:
+                   width: float, address: str = "") -> list:
     """The handout's flowables, title to end matter, in one set of styles (one fit step).
-    clinic None: the handout's own text alone, every clinic value blank (see fit_floor)."""
+    clinic None: the handout's own text alone, every clinic value blank (see fit_floor). address:
+    the clinic's, printed after its name at the end when the layout's letterhead does not show it."""
     builder = Builder(styles, labels, pictures, width)
     if clinic is not None:
         builder.links = contact_links(clinic.clinic)  # phone, email, web address in the text: links
     flowables = builder.title(h)
     for block in h.blocks:
         flowables += builder.block(block)
-    return flowables + builder.end_matter(h, escape_text(clinic.clinic.name) if clinic is not None else "")
+    return flowables + builder.end_matter(h, escape_text(clinic.clinic.name) if clinic is not None else "",
+                                          escape_text(address))
+
+
+def end_address(clinic: ClinicProfile, layout: Layout, language: str) -> str:
+    """The clinic's address for the end matter: only when the layout's letterhead does not print it."""
+    return "" if "address" in layout.header.show else address_line(clinic.text("address", language))
 
 
 def _layout_problem(exc: Exception, file) -> HandoutError:
@@ -395,7 +450,8 @@ def _layout_problem(exc: Exception, file) -> HandoutError:
                                 f"{_one_line(exc)[:200]})", file))
 
 
-def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme, budget: int | None = None) -> int:
+def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, theme, budget: int | None = None,
+              locale: str | None = None) -> int:
     """The first fit step at which the handout's own text fits its budget with every clinic value
     (name, phone, ...) left blank: where the search for each clinic starts (see build_handout).
 
@@ -405,14 +461,14 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     earlier step would fit the clinic's handout either (a test checks it for every shipped handout);
     either way the answer depends on the inputs alone, never on which clinic was built first.
     Colours do not move text, so any clinic's theme gives the same answer."""
-    key = (hf.path, layout_id, paper, budget)
+    key = (hf.path, layout_id, paper, budget, locale)
     if key not in project._fit_floors:
         handout, doc = project.handout(hf)
         layout, _ = project.layout(layout_id)
         budget = budget or handout.pages * layout.page_factor
 
         def fits(step: int) -> bool:
-            flowables = _blank_flowables(project, hf, layout_id, paper, step, theme)
+            flowables = _blank_flowables(project, hf, layout_id, paper, step, theme, locale)
             try:
                 return count_pages(flowables, layout, paper, load_fonts())[0] <= budget
             except (LayoutError, ValueError) as exc:
@@ -423,24 +479,27 @@ def fit_floor(project: Project, hf: HandoutFile, layout_id: str, paper: str, the
     return project._fit_floors[key]
 
 
-def _blank_flowables(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> list:
+def _blank_flowables(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme,
+                     locale: str | None) -> list:
     """The flowables of the handout's own text (every clinic value blank) at one fit step."""
     handout, doc = project.handout(hf)
     layout, _ = project.layout(layout_id)
-    labels, _ = project.labels(handout.language)
+    labels, _ = project.labels(handout.language, locale)
     fonts = load_fonts()
     styles = make_styles(layout, theme, fonts, fit_steps(layout)[step])
-    return make_flowables(project.blank(hf), None, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
+    return make_flowables(project.blank(hf, locale), None, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
 
 
-def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme) -> Seed:
+def seed_for(project: Project, hf: HandoutFile, layout_id: str, paper: str, step: int, theme,
+             locale: str | None = None) -> Seed:
     """The font codes every clinic's rendering of this handout, layout, paper and fit step starts
     from (the characters of the handout's own text, font by font), and the drawings recorded under
     them (replay.py)."""
-    key = (hf.path, layout_id, paper, step)
+    key = (hf.path, layout_id, paper, step, locale)
     seed = project._seeds.get(key)
     if seed is None:
-        seed = project._seeds[key] = Seed(collect_chars(_blank_flowables(project, hf, layout_id, paper, step, theme)))
+        blank = _blank_flowables(project, hf, layout_id, paper, step, theme, locale)
+        seed = project._seeds[key] = Seed(collect_chars(blank))
     return seed
 
 
@@ -451,11 +510,14 @@ def natural_length(project: Project, clinic: ClinicProfile, hf: HandoutFile, lay
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
-    labels, _ = project.labels(handout.language)
+    locale = clinic.locale(handout.language)
+    labels, _ = project.labels(handout.language, locale)
     neutral, _ = neutral_theme(resolve_theme(layout, layout_doc, clinic, project.brand_backgrounds()))
-    h = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields()).handout
+    h = render_handout(handout, doc, clinic.template_fields(handout.language), fonts,
+                             clinic.emergency_fields(), labels.words).handout
     styles = make_styles(layout, neutral, fonts, fit_steps(layout)[0])
-    flowables = make_flowables(h, clinic, styles, labels, _pictures(project, handout, doc), body_width(layout, paper))
+    flowables = make_flowables(h, clinic, styles, labels, _pictures(project, handout, doc), body_width(layout, paper),
+                               end_address(clinic, layout, handout.language))
     try:
         return (*count_pages(flowables, layout, paper, fonts), styles.body_size)
     except (LayoutError, ValueError) as exc:
@@ -477,10 +539,12 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     fonts = load_fonts()
     handout, doc = project.handout(hf)
     layout, layout_doc = project.layout(layout_id)
-    labels, _ = project.labels(handout.language)
+    locale = clinic.locale(handout.language)
+    labels, _ = project.labels(handout.language, locale)
     theme = resolve_theme(layout, layout_doc, clinic, project.brand_backgrounds())
     neutral, recolour = neutral_theme(theme)  # styled in stand-in colours, swapped per page (replay.py)
-    rendered = render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields())
+    rendered = render_handout(handout, doc, clinic.template_fields(handout.language), fonts,
+                             clinic.emergency_fields(), labels.words)
     pictures = _pictures(project, handout, doc)
     info = _page_info(clinic, layout, labels, rendered.handout, paper)
     h = rendered.handout
@@ -491,6 +555,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     budget = budget or handout.pages * layout.page_factor
     stamp = timestamp_for(handout.review.reviewed)
     width = body_width(layout, paper)
+    address = end_address(clinic, layout, handout.language)
     steps = fit_steps(layout)
     tried: dict[int, tuple] = {}  # step -> (pages, fill of the last page, body size)
     drawn: dict[int, Rendered] = {}  # step -> Rendered, for the steps rendered in full
@@ -501,14 +566,14 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
     def fits(i: int, draw: bool) -> bool:
         if i not in tried or (draw and i not in drawn):
             styles = make_styles(layout, neutral, fonts, steps[i])
-            flowables = make_flowables(h, clinic, styles, labels, pictures, width)
+            flowables = make_flowables(h, clinic, styles, labels, pictures, width, address)
             try:
                 if draw:
                     # built once: the font codes from its own text, or from the handout it shares them with
                     if natural and seed_from is None:
                         seed = Seed(collect_chars(flowables))
                     else:
-                        seed = seed_for(project, seed_from or hf, layout_id, paper, i, neutral)
+                        seed = seed_for(project, seed_from or hf, layout_id, paper, i, neutral, locale)
                     hits = seed.hits
                     out = drawn[i] = render_pdf(flowables, layout, theme, fonts, info, paper, meta, stamp,
                                                 archive, seed, recolour)
@@ -536,7 +601,7 @@ def build_handout(project: Project, clinic: ClinicProfile, hf: HandoutFile, layo
         while i < len(steps) and not fits(i, draw=True):
             i += 1
     else:
-        floor = fit_floor(project, hf, layout_id, paper, neutral, budget)
+        floor = fit_floor(project, hf, layout_id, paper, neutral, budget, locale)
         key = (hf.path, layout_id, paper, budget)
         i = max(floor, min(project._fit_hints.get(key, floor), len(steps) - 1))
         while i > floor and fits(i - 1, draw=False):

@@ -23,8 +23,9 @@ def test_layout_only_pass_counts_the_same_pages_as_drawing(project, lang, paper,
     width = B.body_width(layout, paper)
     for hf in p.select(None, lang):
         handout, doc = p.handout(hf)
-        labels, _ = p.labels(lang)
-        rendered = B.render_handout(handout, doc, clinic.template_fields(), fonts, clinic.emergency_fields())
+        labels, _ = p.labels(lang, clinic.locale(lang))
+        rendered = B.render_handout(handout, doc, clinic.template_fields(handout.language), fonts,
+                                    clinic.emergency_fields(), labels.words)
         pictures = B._pictures(p, handout, doc)
         info = B._page_info(clinic, layout, labels, rendered.handout)
         steps = fit_steps(layout)

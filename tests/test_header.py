@@ -54,7 +54,7 @@ def test_a_long_name_with_a_banner_logo_prints_whole(project, paper, layout):
 
 
 def test_hours_over_two_lines_print_as_two_lines(project):
-    _clinic(project, {"hours: Mon-Fri 7:30am-7pm, Sat 8am-1pm": "hours: |\n  Mon-Fri 8am-8pm\n  Sat 9am-1pm"})
+    _clinic(project, {"  en: Mon-Fri 7:30am-7pm, Sat 8am-1pm": "  en: |\n    Mon-Fri 8am-8pm\n    Sat 9am-1pm"})
     done = _build(project)
     assert done.returncode == 0, done.stderr
     pdf = next((project / "out").rglob("*.pdf"))
@@ -77,6 +77,6 @@ def test_a_name_that_cannot_fit_is_a_located_error(project):
     errors = [x for x in done.stderr.splitlines() if x.startswith("error:")]
     assert len(errors) == 1, done.stderr
     assert errors[0].startswith("error: clinics/example/clinic.yaml:2:1: name: expected a clinic name that fits "
-                                "two lines of the letterhead (Large print) at 9 pt")
-    assert "characters too long" in errors[0] and "(a4)" in errors[0]
+                                "two lines of the letterhead at 9 pt")
+    assert "characters too long" in errors[0] and "(Large print, a4)" in errors[0]
     assert not (project / "out").exists()

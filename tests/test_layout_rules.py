@@ -79,7 +79,9 @@ def rendered_blocks(root: Path, lang: str, handout_id: str):
     hf = next(h for h in project.handout_files(lang) if h.id == handout_id)
     handout, doc = project.handout(hf)
     clinic = project.clinic(root / "clinics" / "example")
-    return render_handout(handout, doc, clinic.template_fields(), load_fonts(), clinic.emergency_fields()).handout.blocks
+    words = project.labels(handout.language)[0].words
+    return render_handout(handout, doc, clinic.template_fields(handout.language), load_fonts(),
+                          clinic.emergency_fields(), words).handout.blocks
 
 
 def test_tracker_day_labels_never_break_inside_a_word(built):
@@ -199,8 +201,8 @@ def shipped(built):
         labels, _ = project.labels(lang)
         for hf in project.handout_files(lang):
             pdf = built / "output" / "example" / lang / paper / layout / f"{hf.name}.pdf"
-            handout = render_handout(*project.handout(hf), clinic.template_fields(), load_fonts(),
-                                     clinic.emergency_fields()).handout
+            handout = render_handout(*project.handout(hf), clinic.template_fields(lang), load_fonts(),
+                                     clinic.emergency_fields(), labels.words).handout
             leads, callouts = leads_and_callouts(handout.blocks, labels.sources)
             assert any(k == "red_flag" for k, _, _ in callouts)
             head = squash(f"{labels.tracker_item} {' '.join(labels.days[:2])}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.build import PAPERS, HandoutFile, Project, build_handout
+from handouts.cli import options
 from handouts.errors import HandoutError, Problem, display_path
 from handouts.errors import attempt as collect
 from handouts.layout.fonts import load_fonts
@@ -30,28 +31,35 @@ class Item:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = options.Parser(
         prog="generate.py", description="Make branded, printable patient handouts (PDF) from YAML content. "
         "With no command: build every handout in content/ for the example clinic into output/.")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder with content/, layouts/, "
                    "clinics/ (default: the current folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="build chosen handouts for one clinic",
-                       description="Build chosen handouts for one clinic. Writes "
-                       "OUT/<clinic>/<lang>/<paper>/<layout>/<handout>.pdf.")
-    b.add_argument("--clinic", type=Path, default=None, help="clinic folder (default: clinics/example)")
-    b.add_argument("--handout", nargs="+", metavar="ID", help="handout ids (default: every handout in the language)")
-    b.add_argument("--lang", default="en", help="language code (default: en)")
-    b.add_argument("--paper", choices=PAPERS, default=None, help="paper size (default: the clinic's: Letter "
-                   "in the US, Canada and Mexico, A4 elsewhere; clinic.yaml's country)")
-    b.add_argument("--layout", default="standard", help="layout id from layouts/ (default: standard)")
+                       description="Build chosen handouts for one clinic, in one or more languages, papers and "
+                       "layouts (every combination). Writes OUT/<clinic>/<lang>/<paper>/<layout>/<handout>.pdf. "
+                       "Ids and choices may be given in any case.")
+    b.add_argument("--clinic", default=None, metavar="ID|FOLDER", help="clinic id (a folder under clinics/, as "
+                   "`list` shows it) or a path to a clinic folder (default: example)")
+    b.add_argument("--handout", nargs="+", metavar="ID", help="handout ids (default: every handout in the "
+                   "languages)")
+    b.add_argument("--lang", nargs="+", default=["en"], metavar="LANG", help="language codes, or all: each "
+                   "handout in every language it is written in (default: en)")
+    b.add_argument("--paper", nargs="+", type=options.lower, choices=(*PAPERS, options.ALL), default=None,
+                   metavar="PAPER", help="letter, a4 or all (default: the clinic's: Letter in the US, Canada "
+                   "and Mexico, A4 elsewhere; clinic.yaml's country)")
+    b.add_argument("--layout", nargs="+", default=["standard"], metavar="ID", help="layout ids from layouts/, "
+                   "or all (default: standard)")
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     b.add_argument("--archive", action="store_true", help="also make each PDF archival (PDF/A-2b); every "
                    "handout is a tagged PDF/UA-1 file either way")
     c = sub.add_parser("check", help="validate every file and check page budgets and reading levels",
                        description="Validate every content, layout and clinic file; fit every handout in every "
                        "paper and layout for the example clinic; measure reading levels. Exit 1 on any problem.")
-    c.add_argument("--clinic", type=Path, default=None, help="clinic to fit with (default: clinics/example)")
+    c.add_argument("--clinic", default=None, metavar="ID|FOLDER", help="clinic id or folder to fit with "
+                   "(default: example)")
     sub.add_parser("list", help="list handouts, layouts and clinics",
                    description="List the handouts, layouts and clinics in the project.")
     f = sub.add_parser("figures", help="draw every exercise figure of a condition on a contact sheet",
@@ -76,31 +84,37 @@ def _report(problems: list[Problem]) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
+def _build_item(project: Project, item: Item, out: Path, archive: bool) -> None:
+    built = build_handout(project, project.clinic(item.clinic), item.handout, item.layout, item.paper, archive)
+    target = item.output(out)
+    try:
+        write_atomic(target, built.pdf)
+    except OSError as exc:
+        raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(target))) from None
+    print(f"{display_path(target)}  ({built.pages} of {built.budget} pages, body {built.body_size:g} pt)")
+
+
 def _build_items(project: Project, items: list[Item], out: Path, archive: bool = False) -> int:
+    """Build every item, reporting each new problem once; the last line says what was written."""
     problems: list[Problem] = []
+    failed = 0
     for item in items:
         try:
-            built = build_handout(project, project.clinic(item.clinic), item.handout, item.layout, item.paper,
-                                  archive)
-            target = item.output(out)
-            try:
-                write_atomic(target, built.pdf)
-            except OSError as exc:
-                raise HandoutError(Problem(f"cannot write the PDF: {exc.strerror}", display_path(target))) from None
-            print(f"{display_path(target)}  ({built.pages} of {built.budget} pages, body {built.body_size:g} pt)")
+            _build_item(project, item, out, archive)
         except HandoutError as exc:
+            failed += 1
             new = [p for p in exc.problems if p not in problems]
             _report(new)
             problems += new
-    if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}; nothing was written for the "
-              "handouts above that failed", file=sys.stderr)
+    if failed:
+        print(options.closing(failed, len(items)), file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_default(project: Project) -> int:
-    clinic = project.clinics_dir / EXAMPLE_CLINIC
+    clinic = project.find_clinic(EXAMPLE_CLINIC)
+    project.clinic(clinic)   # a broken clinic stops here, before any handout
     items = [Item(clinic, hf, layout, paper)
              for hf in project.handout_files() for layout in project.layout_ids() for paper in PAPERS]
     if not items:
@@ -108,13 +122,22 @@ def cmd_default(project: Project) -> int:
     return _build_items(project, items, project.root / "output")
 
 
+def _build_plan(project: Project, args) -> list[Item]:
+    """What `build` will make: every handout x language x layout x paper asked for, or every problem
+    with what was asked (the clinic, the layouts, the handouts and languages) at once."""
+    problems: list[Problem] = []
+    folder = collect(problems, project.find_clinic, args.clinic or EXAMPLE_CLINIC)
+    profile = collect(problems, project.clinic, folder) if folder is not None else None
+    layouts = collect(problems, options.layouts, project, args.layout)
+    files = collect(problems, project.select, args.handout, options.languages(project, args.lang))
+    if problems or profile is None:
+        raise HandoutError(problems)
+    papers = options.papers(args.paper) or [profile.clinic.paper]
+    return [Item(folder, hf, layout, paper) for hf in files for layout in layouts for paper in papers]
+
+
 def cmd_build(project: Project, args) -> int:
-    clinic = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
-    project.layout(args.layout)
-    files = project.select(args.handout, args.lang)
-    paper = args.paper or project.clinic(clinic).clinic.paper
-    return _build_items(project, [Item(clinic, hf, args.layout, paper) for hf in files], args.out,
-                        args.archive)
+    return _build_items(project, _build_plan(project, args), args.out, args.archive)
 
 
 def _reading(rendered: RenderedHandout) -> tuple[str, bool]:
@@ -144,8 +167,10 @@ def cmd_check(project: Project, args) -> int:
     clinics = [f for f in project.clinic_folders() if attempt(project.clinic, f)]
     for lang in project.languages():
         attempt(project.labels, lang)
-    clinic_dir = args.clinic or project.clinics_dir / EXAMPLE_CLINIC
-    clinic = attempt(project.clinic, clinic_dir)
+    for path in sorted((project.content_dir / "labels").glob("*-*.yaml")):  # locale files: en-GB.yaml
+        attempt(project.labels, path.stem.split("-")[0], path.stem)
+    clinic_dir = attempt(project.find_clinic, args.clinic or EXAMPLE_CLINIC)
+    clinic = attempt(project.clinic, clinic_dir) if clinic_dir is not None else None
     combos = [(layout, paper) for layout in layouts for paper in PAPERS]
     print(f"{'handout':34} {'lang':4} " + " ".join(f"{layout + '/' + paper:>20}" for layout, paper in combos)
           + "  reading level")
@@ -165,8 +190,9 @@ def cmd_check(project: Project, args) -> int:
             problems.extend(Problem(f"tagged PDF ({layout}, {paper}): {p}", display_path(hf.path))
                             for p in pdfcheck.check(built.pdf))
         handout, doc = project.handout(hf)
-        rendered = attempt(render_handout, handout, doc, clinic.template_fields(), load_fonts(),
-                           clinic.emergency_fields())
+        words = project.labels(handout.language, clinic.locale(handout.language))[0].words
+        rendered = attempt(render_handout, handout, doc, clinic.template_fields(handout.language), load_fonts(),
+                           clinic.emergency_fields(), words)
         for where, number in _literal_emergency_numbers(doc.data):
             problems.append(doc.problem(where, f"expected {{{{ emergency.number }}}}, got the number {number} "
                                                "written into the content: the number comes from the clinic's "
@@ -271,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = Project(args.root)
     try:
+        if not project.root.is_dir():   # one problem, not one for each folder that is not in it
+            raise HandoutError(Problem("project folder not found (expected one with content/, layouts/ and "
+                                       "clinics/)", display_path(project.root)))
         if args.command is None:
             return cmd_default(project)
         if args.command == "build":
@@ -291,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_list(project)
     except HandoutError as exc:
         _report(exc.problems)
+        if args.command in (None, "build"):
+            print(options.nothing_built(len(exc.problems)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; no half-written files were left", file=sys.stderr)

@@ -431,7 +431,7 @@ class Builder:
         return [tag(table, "Div"), self.spacer()]
 
     # -- generated end matter ----------------------------------------------------------------
-    def end_matter(self, handout: c.Handout, clinic_name: str) -> list:
+    def end_matter(self, handout: c.Handout, clinic_name: str, address: str = "") -> list:
         s, L = self.s, self.labels
         sources = [f"{src.publisher}: {src.title}. "
                    f"{link(src.url, esc(src.url.removeprefix('https://').removeprefix('www.')))}"
@@ -444,4 +444,5 @@ class Builder:
         self._open = None
         return [KeepWhole([self.heading(esc(L.sources), 2), self.items(sources, numbered=False),
                            self.para(dates),
-                           self.para(f"{esc(L.prepared_for)} {clinic_name}. {esc(L.disclaimer)}", s.note)])]
+                           self.para(f"{esc(L.prepared_for)} {clinic_name}{', ' + address if address else ''}. "
+                                     f"{esc(L.disclaimer)}", s.note)])]

@@ -9,14 +9,20 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from handouts.errors import HandoutError, Problem, display_path
-from handouts.layout.images import Picture, load_picture
+from handouts.layout.logo import Logo, load_logo
 from handouts.model.content import SLUG, Text
 from handouts.model.country import COUNTRIES
+from handouts.model.labels import LOCALE
 from handouts.model.layout import Hex
 from handouts.model.schema import Model, validate
 from handouts.model.yamlfile import Document, load
 
 Short = Annotated[str, Field(min_length=1, max_length=120)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", json_schema_extra={"expect": "a language code like en"})]
+# a clinic text that differs by language: one text for every language, or {en: ..., es: ...}
+LocaleTag = Annotated[str, Field(pattern=LOCALE, json_schema_extra={"expect": "a locale like en-GB or es-MX"})]
+ShortByLanguage = Short | dict[Language, Short]
+TextByLanguage = Text | dict[Language, Text]
 
 
 class Brand(Model):
@@ -42,14 +48,16 @@ class Clinic(Model):
 
     name: Short
     """The clinic's name, printed on every page and used as the PDF author."""
-    tagline: Short | None = None
-    """An optional short line under the name."""
+    tagline: ShortByLanguage | None = None
+    """An optional short line under the name. One text, or one per language: {en: ..., es: ...}."""
     logo: Annotated[str, Field(min_length=1, max_length=120)]
-    """Logo file name (PNG or JPEG) inside the clinic's folder."""
-    logo_alt: Short | None = None
-    """What the logo shows, for screen readers; default '<name> logo'."""
-    address: Text
-    """Street address."""
+    """Logo file name inside the clinic's folder: PNG or JPEG, or SVG (drawn as vectors; shapes only, no
+    text, pictures, scripts or references outside the file), at most 5 MB."""
+    logo_alt: ShortByLanguage | None = None
+    """What the logo shows, for screen readers; default '<name> logo'. One text or one per language."""
+    address: TextByLanguage
+    """Street address, printed in the letterhead under the name (its lines joined by commas). One
+    text or one per language."""
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()./-]{5,30}$",
                                 json_schema_extra={"expect": "a phone number of digits, spaces, ( ) . - and +"})]
     """Phone number patients call, as it is printed."""
@@ -63,14 +71,18 @@ class Clinic(Model):
     website: Annotated[str, Field(pattern=r"^https://[^\s<>\"]+$", max_length=200,
                                   json_schema_extra={"expect": "a web address starting with https://"})]
     """Web address."""
-    hours: Short
-    """Opening hours, one line."""
+    hours: ShortByLanguage
+    """Opening hours: each line of it a line in the letterhead. One text or one per language."""
     brand: Brand = Brand()
     """Brand colours."""
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$",
                                   json_schema_extra={"expect": "a two-letter country code like US or GB"})]
     """Where the clinic is (ISO 3166 code): it gives the emergency number the handouts tell patients
     to call and the paper they print on by default."""
+    locale: LocaleTag | list[LocaleTag] | None = None
+    """The locale of each language the clinic prints in, when it is not the language in the clinic's
+    country (en-GB for English in GB is the default there): e.g. `[en-US, es-MX]`. It picks the
+    words that differ from place to place (content/labels/en-GB.yaml) and the PDF's language tag."""
     emergency: Emergency | None = None
     """The emergency (and same-day) number, when the country's is not the one to print or the
     country is not in the table (handouts/model/country.py)."""
@@ -96,22 +108,44 @@ class Clinic(Model):
 
 # what a content template may insert as clinic.<name>
 TEMPLATE_FIELDS = ("name", "tagline", "address", "phone", "email", "website", "hours")
+BY_LANGUAGE = ("tagline", "logo_alt", "address", "hours")
 
 @dataclass(frozen=True)
 class ClinicProfile:
     id: str
     folder: Path
     clinic: Clinic
-    logo: Picture
+    logo: Logo
     doc: Document
 
-    @property
-    def logo_alt(self) -> str:
-        return self.clinic.logo_alt or f"{self.clinic.name} logo"
+    def text(self, name: str, language: str) -> str:
+        """A clinic text in a handout's language: the one text, or the one given for that language.
+        A text given per language but not in this one is an error, never another language's text."""
+        value = getattr(self.clinic, name)
+        if not isinstance(value, dict):
+            return value or ""
+        if language not in value:
+            raise HandoutError(self.doc.problem((name,), (
+                f"expected a text in '{language}' (the handout's language), got one only in "
+                f"{', '.join(value)}; add {language}: ... or give one text for every language")))
+        return value[language]
 
-    def template_fields(self) -> dict:
-        """What templates may use as clinic.* (TEMPLATE_FIELDS), with this clinic's values."""
-        return {name: getattr(self.clinic, name) or "" for name in TEMPLATE_FIELDS}
+    def locale(self, language: str) -> str:
+        """The locale a handout in `language` is printed for: the clinic's `locale` for that language,
+        else the language in the clinic's country (en-GB, es-US)."""
+        given = self.clinic.locale
+        for tag in [given] if isinstance(given, str) else given or []:
+            if tag.split("-")[0] == language:
+                return tag
+        return f"{language}-{self.clinic.country}"
+
+    def logo_alt(self, language: str) -> str:
+        return self.text("logo_alt", language) or f"{self.clinic.name} logo"
+
+    def template_fields(self, language: str) -> dict:
+        """What templates may use as clinic.* (TEMPLATE_FIELDS), with this clinic's values in a
+        handout's language."""
+        return {name: self.text(name, language) for name in TEMPLATE_FIELDS}
 
     def emergency_fields(self) -> dict:
         """What templates may use as emergency.*: the numbers from the clinic's country."""
@@ -134,5 +168,5 @@ def load_clinic(folder: Path) -> ClinicProfile:
         raise HandoutError(Problem("clinic folder not found", display_path(folder)))
     doc = load(folder / "clinic.yaml")
     clinic = validate(Clinic, doc)
-    logo = load_picture(folder, clinic.logo, doc, ("logo",))
+    logo = load_logo(folder, clinic.logo, doc, ("logo",))
     return ClinicProfile(clinic_id, folder, clinic, logo, doc)

@@ -12,6 +12,7 @@ class Country:
     emergency: str            # ambulance: what the red-flag box tells a patient to call
     same_day: str | None      # urgent but not an emergency (the UK's NHS 111), where there is one
     paper: str                # letter or a4
+    english: str | None = None  # English handouts use this locale's words when it has no file of its own
 
 
 _EU_112 = {"AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus",
@@ -23,14 +24,22 @@ _EU_112 = {"AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", 
 
 COUNTRIES: dict[str, Country] = {
     "US": Country("the United States", "911", None, "letter"),
-    "CA": Country("Canada", "911", "811", "letter"),
+    "CA": Country("Canada", "911", "811", "letter", "en-GB"),
     "MX": Country("Mexico", "911", None, "letter"),
-    "GB": Country("the United Kingdom", "999", "111", "a4"),
-    "IE": Country("Ireland", "112", None, "a4"),
-    "AU": Country("Australia", "000", None, "a4"),
-    "NZ": Country("New Zealand", "111", None, "a4"),
-    **{code: Country(name, "112", None, "a4") for code, name in _EU_112.items()},
+    "GB": Country("the United Kingdom", "999", "111", "a4", "en-GB"),
+    "IE": Country("Ireland", "112", None, "a4", "en-GB"),
+    "AU": Country("Australia", "000", None, "a4", "en-GB"),
+    "NZ": Country("New Zealand", "111", None, "a4", "en-GB"),
+    **{code: Country(name, "112", None, "a4", "en-GB") for code, name in _EU_112.items()},
 }
+
+def label_locales(locale: str) -> list[str]:
+    """The locale files (content/labels/<locale>.yaml) that may hold a locale's words, first found
+    first: en-AU's own, else British English (physiotherapist, programme) as Australia uses it."""
+    language, _, country = locale.partition("-")
+    like = COUNTRIES[country].english if country in COUNTRIES and language == "en" else None
+    return [locale] + ([like] if like and like != locale else [])
+
 
 # numbers content must not write itself (the clinic's country gives the right one)
 LITERAL = re.compile(r"(?<![\d\-+])(911|999|112|000)(?![\d\-])")

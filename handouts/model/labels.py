@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from handouts.errors import HandoutError, Problem, display_path
+from handouts.model.country import label_locales
 from handouts.model.schema import Model, validate
 from handouts.model.yamlfile import Document, load
 
 Word = Annotated[str, Field(min_length=1, max_length=200)]
+Term = Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,39}$", json_schema_extra={"expect": "a name like therapist"})]
+LOCALE = r"^[a-z]{2,3}-[A-Z]{2}$"
 
 
 class Plural(Model):
@@ -114,6 +117,26 @@ class Labels(Model):
     """Header label."""
     hours: Word
     """Header label."""
+    words: dict[Term, Word] = {}
+    """Words content says as {{ words.<name> }}: terms that differ from place to place, such as
+    `therapist` (physical therapist in the US, physiotherapist in the UK). A locale file (en-GB.yaml)
+    changes them for clinics there."""
+
+
+class _LocaleBase(Model):
+    locale: Annotated[str, Field(pattern=LOCALE, json_schema_extra={"expect": "a locale like en-GB"})]
+    """The locale this file is for, same as the file name."""
+
+
+# A locale file (content/labels/en-GB.yaml): only the labels that differ from the language's table,
+# each as Labels declares it (the schema is declared once).
+if TYPE_CHECKING:
+    LocaleLabels = _LocaleBase
+else:
+    LocaleLabels = create_model(
+        "LocaleLabels", __base__=_LocaleBase, __doc__="Labels that differ in one locale (en-GB) from the language's.",
+        **{name: (Optional[f.annotation], Field(None, description=f.description))
+           for name, f in Labels.model_fields.items() if name != "language"})
 
 
 def date_words(labels: Labels, day) -> str:
@@ -122,10 +145,33 @@ def date_words(labels: Labels, day) -> str:
             .replace("{year}", str(day.year)))
 
 
-def load_labels(folder: Path, language: str) -> tuple[Labels, Document]:
+def load_labels(folder: Path, language: str, locale: str | None = None) -> tuple[Labels, list[Document]]:
+    """The label table of a language, with its locale's file (labels/en-GB.yaml) over it when there
+    is one; and the documents read."""
+    labels, doc = _language_labels(folder, language)
+    if not locale:
+        return labels, [doc]
+    tagged = labels.model_copy(update={"bcp47": locale})  # the PDF's /Lang: en-GB, es-MX
+    path = next((folder / f"{name}.yaml" for name in label_locales(locale) if (folder / f"{name}.yaml").is_file()),
+                None)
+    if path is None:
+        return tagged, [doc]
+    local_doc = load(path)
+    local = validate(LocaleLabels, local_doc)
+    if local.locale != path.stem:
+        raise HandoutError(local_doc.problem(("locale",), f"expected '{path.stem}' (the file name), "
+                                                          f"got '{local.locale}'"))
+    changes = {name: getattr(local, name) for name in local.model_fields_set if name != "locale"}
+    labels = tagged
+    if "words" in changes:
+        changes["words"] = {**labels.words, **changes["words"]}
+    return labels.model_copy(update=changes), [doc, local_doc]
+
+
+def _language_labels(folder: Path, language: str) -> tuple[Labels, Document]:
     path = folder / f"{language}.yaml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml") if "-" not in p.stem)) or "none"
         raise HandoutError(Problem(f"no label table for language '{language}' (expected {display_path(path)}); "
                                    f"available: {known}"))
     doc = load(path)

@@ -48,8 +48,8 @@ class Header(Model):
     """Widest the logo may be, points."""
     logo_height: Annotated[float, Field(ge=10, le=200)]
     """Tallest the logo may be, points; the logo keeps its aspect ratio inside this box."""
-    show: list[Literal["logo", "clinic_name", "tagline", "contacts"]]
-    """What the header shows, left to right."""
+    show: list[Literal["logo", "clinic_name", "tagline", "address", "contacts"]]
+    """What the header shows, left to right: the tagline and the clinic's address under its name."""
     rule: bool = True
     """Draw a brand-coloured line under the header."""
 

@@ -12,6 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from handouts.layout.images import fit_box
+from handouts.layout.logo import Logo
 from handouts.pdf.seam import Canvas
 from handouts.pdf.tagging import Tagger, contact_url, link, marked, tagging_canvas
 from handouts.reuse.replay import seed_document
@@ -29,7 +30,7 @@ class PageInfo:
     title: str
     footer_left: str
     page_of: str  # with {page} and {pages}
-    logo: object  # images.Picture
+    logo: Logo  # a PNG/JPEG picture or an SVG drawing
     logo_alt: str
     contact_urls: list | None = None  # what each contact line links to (None: worked out from its text)
     plan: object = None  # layout.header.HeaderPlan: the letterhead's lines and sizes, fitted
@@ -117,7 +118,7 @@ class Painter:
             w, hh = fit_box(info.logo.aspect, h.logo_width, h.logo_height)
             y = top - (h.height - hh) / 2 - hh
             with marked(canv, "Figure", slot=0, alt=info.logo_alt):
-                canv.drawImage(info.logo.reader(w, hh), x, y, w, hh, mask="auto")
+                info.logo.draw(canv, x, y, w, hh)
             x += w + 12
         plan = info.plan if info.plan is not None else _plain_plan(info, t)
         if plan.contacts:
@@ -136,7 +137,7 @@ class Painter:
                 y -= step
         if plan.name_lines:
             size, lines, tag_lines, ts = plan.name_size, plan.name_lines, plan.tag_lines, plan.tag_size
-            block = len(lines) * size * 1.15 + len(tag_lines) * ts * 1.25
+            block = len(lines) * size * 1.15 + (len(tag_lines) + len(plan.address_lines)) * ts * 1.25
             y = top - (h.height - block) / 2 - size
             canv.setFillColor(HexColor(self.theme.heading))
             canv.setFont(self.fonts.bold, size)
@@ -146,10 +147,12 @@ class Painter:
                     y -= size * 1.15
             canv.setFillColor(HexColor(self.theme.text))
             canv.setFont(self.fonts.regular, ts)
-            for line in tag_lines:
-                with marked(canv, "P", slot=2):
-                    canv.drawString(x, y + size * 1.15 - ts * 1.25 - 1, line)
-                y -= ts * 1.25
+            for part in (tag_lines, plan.address_lines):  # tagline, then the address: one paragraph each
+                if part:
+                    with marked(canv, "P", slot=2):
+                        for line in part:
+                            canv.drawString(x, y + size * 1.15 - ts * 1.25 - 1, line)
+                            y -= ts * 1.25
         if h.rule:
             canv.setStrokeColor(HexColor(self.theme.accent))
             canv.setLineWidth(1.5)

@@ -148,7 +148,8 @@ def compose(project: Project, program: Program, doc: Document) -> Composed:
         raise HandoutError(sorted(problems + [doc.problem(("language",), f"no exercise library in language '{language}'; "
                                                                    f"available: {', '.join(languages) or 'none'}")],
                                   key=lambda p: (p.line or 0, p.column or 0)))
-    labels = attempt(project.labels, language)
+    profile = attempt(project.clinic, clinic) if clinic is not None else None
+    labels = attempt(project.labels, language, profile.locale(language) if profile else None)
     chosen: list[tuple[Exercise, Origin]] = []
     for i, c in enumerate(program.exercises):
         found = attempt(_find, project, language, c.use, doc, ("exercises", i, "use"))

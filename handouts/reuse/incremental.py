@@ -3,8 +3,8 @@
 An output is up to date when its file exists and the state file in its folder
 (`.handouts-state.json`, written atomically) records the same input hash. The inputs of a handout are
 its content file (and the files beside it: images), the layout and its `extends` chain, the clinic
-folder (profile and logo bytes), the label table, the fonts, and the generator (version, source files,
-reportlab and pypdf versions, SOURCE_DATE_EPOCH). Every file is hashed at most once per run.
+folder (profile and logo bytes), the label tables (a locale file changes a language), the fonts, and the generator (version, source files,
+reportlab, pypdf and svglib versions, SOURCE_DATE_EPOCH). Every file is hashed at most once per run.
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class Hasher:
             from handouts.layout.fonts import FACES, font_folder
             package = self.sources
             parts = [__version__, os.environ.get("SOURCE_DATE_EPOCH", "").strip()]
-            for lib in ("reportlab", "pypdf", "rl_accel"):
+            for lib in ("reportlab", "pypdf", "rl_accel", "svglib"):   # svglib: how an SVG logo is drawn
                 try:
                     parts.append(f"{lib}={metadata.version(lib)}")
                 except metadata.PackageNotFoundError:
@@ -105,7 +105,7 @@ class Hasher:
                        f"content={self.file(content)}", f"assets={self.folder(content.parent, '.yaml', recursive=True)}",
                        f"figures={self.file(content.parent.parent / 'figures.yaml')}",
                        f"library={self.folder(content.parent.parent / 'library', recursive=True)}",
-                       f"labels={self.file(self.root / 'content' / 'labels' / f'{language}.yaml')}",
+                       f"labels={self.folder(self.root / 'content' / 'labels')}",
                        f"layout={layout}:{self.layout(layout)}", f"clinic={self.folder(clinic)}")
 
     @staticmethod

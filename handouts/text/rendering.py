@@ -43,11 +43,13 @@ def _environment():
 
 
 def render_handout(handout: Handout, doc: Document, clinic_fields: dict, fonts: FontSet,
-                   emergency: dict | None = None) -> RenderedHandout:
-    """Every text field rendered with the clinic's values (clinic.*) and its country's numbers
-    (emergency.number, emergency.same_day; blank when not given)."""
+                   emergency: dict | None = None, words: dict | None = None) -> RenderedHandout:
+    """Every text field rendered with the clinic's values (clinic.*), its country's numbers
+    (emergency.number, emergency.same_day; blank when not given) and its locale's words (words.*:
+    the label table's, such as words.therapist)."""
     renderer = Renderer(_environment(), {"clinic": clinic_fields,
                                          "emergency": emergency or {"number": "", "same_day": ""},
+                                         "words": words or {},
                                          "handout": {"title": handout.title}})
     texts: list[str] = []
     problems: list[Problem] = []
